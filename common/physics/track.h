@@ -1,0 +1,38 @@
+// An L1 track as the track finder reports it, and where it truly came from.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace l1t::physics {
+
+// Curvature to pT: pT [GeV] = kPtFromInvR / |q/R [1/cm]|, i.e. 0.3 * B * R with B = 3.8 T.
+inline constexpr double kPtFromInvR = 0.3 * 3.8 / 100.0;
+
+struct Track {
+  double inv_r = 0;       // q/R, signed curvature [1/cm]
+  double phi0 = 0;        // [rad], global
+  double tan_lambda = 0;  // cot(theta)
+  double z0 = 0;          // [cm]
+  double d0 = 0;          // [cm]
+
+  double pt() const { return kPtFromInvR / std::max(std::abs(inv_r), 1e-12); }
+  double eta() const { return std::asinh(tan_lambda); }
+};
+
+enum class Origin : uint8_t { kPileup = 0, kPrimary = 1, kFake = 2 };
+
+// Which degradation the detector is in when an event is taken.
+struct DegradationState {
+  int level = 0;       // index in the schedule
+  double smear = 0.0;  // Gaussian resampling, sigma = smear * |x|
+};
+
+struct GeneratedEvent {
+  std::vector<Track> tracks;    // digitised to L1 track-word precision
+  std::vector<Origin> origin;   // truth, one per track
+  double pv_z0 = 0;             // true primary-vertex z [cm]
+};
+
+}  // namespace l1t::physics
