@@ -30,6 +30,19 @@ struct Spec {
 };
 
 // Parses the hls4ml spelling. On error returns false and says what is wrong in *error.
+// Also accepts ap_int<W> / ap_uint<W> (= ap_fixed<W,W>). Whitespace around tokens is ignored.
 bool parse_spec(std::string_view text, Spec* out, std::string* error);
+
+// Integer bits beyond this magnitude are rejected: far outside anything a trigger uses, and it
+// keeps every shift count comfortably inside int.
+inline constexpr int kMaxIntegerMagnitude = 1024;
+
+// Whether a Spec is one this engine supports: width 1..64 (1..63 unsigned, so the raw fits
+// int64_t), |integer| <= kMaxIntegerMagnitude, 0 <= sat_bits <= width, no unsigned AP_WRAP_SM.
+bool check_spec(const Spec& spec, std::string* error);
+
+// The ap_fixed spelling of a mode: "AP_RND_CONV", "AP_SAT_SYM", ...
+const char* quant_name(Quant q);
+const char* overflow_name(Overflow o);
 
 }  // namespace l1t::fixed

@@ -1,0 +1,25 @@
+// How the detector degrades over a run: a staircase of smear levels, N events each.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/physics/track.h"
+
+namespace l1t::physics {
+
+struct DegradationSchedule {
+  std::vector<double> smear_levels;  // smear of level i
+  uint64_t events_per_level = 0;
+
+  // Level i covers events [i*N, (i+1)*N). Events past the end stay at the last level (the
+  // detector does not heal); an empty schedule, or N = 0, is level 0 with no smear.
+  DegradationState at(uint64_t event_index) const;
+  // Events until the end of the last level: levels * N.
+  uint64_t total_events() const;
+};
+
+// The seed study's steps: smear 0, 0.01, ..., 0.10 (11 levels).
+DegradationSchedule default_degradation_schedule(uint64_t events_per_level);
+
+}  // namespace l1t::physics

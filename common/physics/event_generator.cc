@@ -1,0 +1,172 @@
+#include "common/physics/event_generator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <utility>
+
+#include "common/physics/smear.h"
+#include "common/physics/track_word.h"
+
+namespace l1t::physics {
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+inline double wrap_phi(double phi) {
+  if (phi >= kPi) return phi - 2 * kPi;
+  if (phi < -kPi) return phi + 2 * kPi;
+  return phi;
+}
+
+// Fraction of a Tsallis spectrum dN/dpT ~ pT (1 + pT/p0)^-n above pT = a * p0:
+// integral_a^inf x (1+x)^-n dx normalised to the full integral, (1+a)^(1-n) (1 + (n-1) a).
+double tsallis_fraction_above(double a, double n) {
+  return std::pow(1 + a, 1 - n) * (1 + (n - 1) * a);
+}
+
+}  // namespace
+
+EventGenerator::EventGenerator(const GeneratorConfig& cfg, uint64_t seed)
+    : cfg_(cfg), rng_(seed), smear_rng_(splitmix64(seed ^ 0x5eed5eed5eed5eedULL)) {
+  const double p0 = cfg_.tsallis_n * cfg_.tsallis_t_gev;
+  pu_particles_mean_ = cfg_.pu_charged_per_unit_eta * 2 * cfg_.eta_gen_max *
+                       tsallis_fraction_above(cfg_.pt_min / p0, cfg_.tsallis_n);
+}
+
+// Exact draw from pT (1 + pT/p0)^-n restricted to pT > pt_min: propose from the closed-form
+// tail (1 + x)^-(n-1) and accept with x / (1 + x) <= 1 (acceptance >= 60 % at 2 GeV).
+double EventGenerator::tsallis_tail_pt() {
+  const double n = cfg_.tsallis_n;
+  const double p0 = n * cfg_.tsallis_t_gev;
+  const double a = cfg_.pt_min / p0;
+  for (;;) {
+    const double u = 1.0 - uniform01(rng_);
+    const double x = (1 + a) * std::pow(u, -1.0 / (n - 2)) - 1;
+    if (uniform01(rng_) * (1 + x) < x) return x * p0;
+  }
+}
+
+double EventGenerator::z0_resolution(double abs_eta) const {
+  size_t bin = 0;
+  while (bin < cfg_.z0_res_eta_edges.size() && abs_eta >= cfg_.z0_res_eta_edges[bin]) ++bin;
+  return cfg_.z0_res_cm[bin];
+}
+
+void EventGenerator::add_particle(double pt, double eta, double phi, double z, Origin origin,
+                                  GeneratedEvent* ev) {
+  // Cheap early exits on truth well outside acceptance (resolution is ~1 %).
+  if (pt < 0.9 * cfg_.pt_min || std::abs(eta) > cfg_.eta_gen_max) return;
+  const double abs_eta = std::abs(eta);
+  const double charge = random_sign(rng_);
+  Track t;
+  const double rel = cfg_.inv_r_rel_res + cfg_.inv_r_rel_res_per_eta * abs_eta;
+  t.inv_r = charge * kPtFromInvR / pt * (1 + rel * gauss(rng_));
+  const double eta_m = eta + cfg_.eta_res * gauss(rng_);
+  t.tan_lambda = std::sinh(eta_m);
+  t.z0 = z + z0_resolution(abs_eta) * gauss(rng_);
+  // Acceptance on measured values before spending draws on phi0 and d0.
+  if (std::abs(eta_m) >= cfg_.eta_max || std::abs(t.z0) >= cfg_.z0_max ||
+      std::abs(t.inv_r) * cfg_.pt_min > kPtFromInvR) {
+    return;
+  }
+  t.phi0 = wrap_phi(phi + cfg_.phi0_res * gauss(rng_));
+  t.d0 = cfg_.d0_res_cm * gauss(rng_);
+  ev->tracks.push_back(t);
+  ev->origin.push_back(origin);
+}
+
+void EventGenerator::add_minimum_bias(double z, double mean_particles, Origin origin,
+                                      GeneratedEvent* ev) {
+  const int n = poisson(rng_, mean_particles);
+  for (int i = 0; i < n; ++i) {
+    const double pt = tsallis_tail_pt();
+    const double eta = uniform(rng_, -cfg_.eta_gen_max, cfg_.eta_gen_max);
+    const double phi = uniform(rng_, -kPi, kPi);
+    add_particle(pt, eta, phi, z, origin, ev);
+  }
+}
+
+void EventGenerator::add_hard_scatter(double z, GeneratedEvent* ev) {
+  // Jets: charged momentum shared among the constituents by a flat Dirichlet (normalised
+  // exponentials), i.e. a flat fragmentation function; soft ones fall below threshold.
+  const int span = std::max(0, cfg_.jets_max - cfg_.jets_min);
+  const int n_jets = cfg_.jets_min + static_cast<int>(uniform_index(rng_, span + 1));
+  double shares[64];
+  for (int j = 0; j < n_jets; ++j) {
+    const double jet_pt = cfg_.jet_pt_min + exponential(rng_, cfg_.jet_pt_mean_excess);
+    const double jet_eta = cfg_.jet_eta_sigma * gauss(rng_);
+    const double jet_phi = uniform(rng_, -kPi, kPi);
+    const double nch_mean = cfg_.jet_nch_a + cfg_.jet_nch_b * std::log(jet_pt);
+    const int nch = std::clamp(poisson(rng_, nch_mean), 1, 64);
+    double sum = 0;
+    for (int k = 0; k < nch; ++k) sum += shares[k] = exponential(rng_, 1.0);
+    const double charged_pt = cfg_.jet_charged_fraction * jet_pt / sum;
+    for (int k = 0; k < nch; ++k) {
+      const double pt = shares[k] * charged_pt;
+      if (pt < 0.9 * cfg_.pt_min) continue;  // never reconstructed: skip the direction draws
+      const double eta = jet_eta + cfg_.jet_width * gauss(rng_);
+      const double phi = wrap_phi(jet_phi + cfg_.jet_width * gauss(rng_));
+      add_particle(pt, eta, phi, z, Origin::kPrimary, ev);
+    }
+  }
+  // Isolated leptons (or one-prong taus) from the W decays.
+  for (int w = 0; w < cfg_.w_bosons; ++w) {
+    if (uniform01(rng_) >= cfg_.w_to_track_prob) continue;
+    const double pt = cfg_.lepton_pt_min + exponential(rng_, cfg_.lepton_pt_mean_excess);
+    const double eta = cfg_.lepton_eta_sigma * gauss(rng_);
+    add_particle(pt, eta, uniform(rng_, -kPi, kPi), z, Origin::kPrimary, ev);
+  }
+  // Underlying event.
+  add_minimum_bias(z, cfg_.ue_activity_factor * pu_particles_mean_, Origin::kPrimary, ev);
+}
+
+void EventGenerator::add_fakes(GeneratedEvent* ev) {
+  const double f = std::clamp(cfg_.fake_fraction, 0.0, 0.5);
+  const int n = poisson(rng_, f / (1 - f) * static_cast<double>(ev->tracks.size()));
+  for (int i = 0; i < n; ++i) {
+    Track t;
+    const double pt = cfg_.pt_min + exponential(rng_, cfg_.fake_pt_mean_excess);
+    t.inv_r = random_sign(rng_) * kPtFromInvR / pt;
+    t.phi0 = uniform(rng_, -kPi, kPi);
+    t.tan_lambda = std::sinh(uniform(rng_, -cfg_.eta_max, cfg_.eta_max));
+    t.z0 = uniform(rng_, -cfg_.z0_max, cfg_.z0_max);
+    t.d0 = cfg_.fake_d0_sigma_cm * gauss(rng_);
+    ev->tracks.push_back(t);
+    ev->origin.push_back(Origin::kFake);
+  }
+}
+
+void EventGenerator::next(const DegradationState& state, GeneratedEvent* out) {
+  out->tracks.clear();
+  out->origin.clear();
+  out->pv_z0 = cfg_.beam_sigma_z_cm * gauss(rng_);
+  add_hard_scatter(out->pv_z0, out);
+  const int n_pu = poisson(rng_, cfg_.pileup_mean);
+  for (int v = 0; v < n_pu; ++v) {
+    add_minimum_bias(cfg_.beam_sigma_z_cm * gauss(rng_), pu_particles_mean_, Origin::kPileup, out);
+  }
+  add_fakes(out);
+
+  // Fisher-Yates shuffle of tracks and truth together, then degrade and digitise.
+  const size_t n = out->tracks.size();
+  for (size_t i = n; i > 1; --i) {
+    const size_t j = uniform_index(rng_, static_cast<uint32_t>(i));
+    std::swap(out->tracks[i - 1], out->tracks[j]);
+    std::swap(out->origin[i - 1], out->origin[j]);
+  }
+  for (Track& t : out->tracks) {
+    apply_smear(state.smear, t, smear_rng_);
+    t = digitise(t);
+  }
+}
+
+GeneratedEvent EventGenerator::next(const DegradationState& state) {
+  GeneratedEvent ev;
+  ev.tracks.reserve(400);
+  ev.origin.reserve(400);
+  next(state, &ev);
+  return ev;
+}
+
+}  // namespace l1t::physics

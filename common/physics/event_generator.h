@@ -1,0 +1,118 @@
+// A fast parametric bunch-crossing generator: a tt-bar-like hard scatter overlaid with
+// minimum-bias pile-up, passed through a parametric L1 tracker model, degraded, and digitised
+// to the L1 track word.
+//
+// Per event:
+//   1. primary vertex z ~ N(0, beam_sigma_z); tt-bar-like charged particles from it (jets of
+//      collimated tracks, isolated leptons from the W decays, an underlying event);
+//   2. Poisson(pileup_mean) pile-up vertices, z ~ N(0, beam_sigma_z), each with a Poisson
+//      number of charged particles following a Tsallis pT spectrum, flat in eta;
+//   3. the tracker: Gaussian resolution on every parameter, then the L1 acceptance cut on the
+//      measured values (pT > pt_min, |eta| < eta_max, |z0| < z0_max);
+//   4. a few fake tracks with random parameters;
+//   5. the degradation smear of the current DegradationState (see smear.h);
+//   6. digitisation (track_word.h) and a shuffle, so that track order carries no truth.
+//
+// Only particles above pt_min are ever generated: a Poisson count thinned by the probability
+// of passing the threshold is again Poisson, so drawing the thinned count with the spectrum's
+// tail is exact and saves generating the ~95 % of soft particles the tracker never sees.
+//
+// The smear draws from its own engine (seeded from the same seed), so the physics of event i
+// does not depend on the degradation schedule: two runs with one seed and different schedules
+// see the same collisions, differently measured.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "common/physics/rng.h"
+#include "common/physics/track.h"
+
+namespace l1t::physics {
+
+struct GeneratorConfig {
+  // --- Beam ---
+  double pileup_mean = 200;      // HL-LHC ultimate: <PU> = 200 at 7.5e34 /cm^2/s
+  double beam_sigma_z_cm = 4.3;  // RMS length of the luminous region along z
+
+  // --- L1 track acceptance (applied to measured values) ---
+  double pt_min = 2.0;       // L1 track finder pT threshold (stub bend cut) [GeV]
+  double eta_max = 2.4;      // outer-tracker coverage for L1 tracks
+  double z0_max = 15;        // tracks with |z0| beyond this are outside the luminous region [cm]
+  double eta_gen_max = 2.5;  // particles are generated a bit wider so resolution migrates in
+
+  // --- Minimum-bias (pile-up) particles ---
+  // Charged-particle density: dN_ch/d(eta) ~ 5.5-6.5 at 13-14 TeV (CMS/ATLAS minimum bias).
+  double pu_charged_per_unit_eta = 6.0;
+  // Tsallis spectrum dN/dpT ~ pT (1 + pT/(n T))^-n, fits to charged hadrons at 7-13 TeV give
+  // n ~ 6-7, T ~ 0.1-0.2 GeV. These values put ~4 % of charged particles above 2 GeV,
+  // i.e. ~1.2 L1 tracks per pile-up interaction and ~250 per PU-200 event.
+  double tsallis_n = 6.6;
+  double tsallis_t_gev = 0.18;
+
+  // --- tt-bar-like hard scatter ---
+  int jets_min = 4;                   // semi-leptonic tt-bar: 4 jets; all-hadronic: 6
+  int jets_max = 6;                   // jet count uniform in [jets_min, jets_max]
+  double jet_pt_min = 25;             // [GeV] jets from top decays are hard
+  double jet_pt_mean_excess = 35;     // jet pT = jet_pt_min + Exp(mean) [GeV]
+  double jet_eta_sigma = 1.3;         // tt-bar jets are central: eta ~ N(0, sigma)
+  double jet_charged_fraction = 0.6;  // charged hadrons carry ~60 % of jet momentum (PDG)
+  // Charged multiplicity of a jet grows logarithmically with its pT: Poisson(a + b ln pT).
+  double jet_nch_a = 2.0;
+  double jet_nch_b = 2.2;
+  double jet_width = 0.1;  // Gaussian spread of constituents around the axis in eta and phi
+  // Isolated high-pT tracks: each W decays to e, mu or one-prong tau with probability ~0.33.
+  int w_bosons = 2;
+  double w_to_track_prob = 0.33;
+  double lepton_pt_min = 20;          // [GeV]
+  double lepton_pt_mean_excess = 25;  // lepton pT = lepton_pt_min + Exp(mean) [GeV]
+  double lepton_eta_sigma = 1.2;
+  // Underlying event: minimum-bias-like particles from the PV, about twice as active as a
+  // minimum-bias interaction (UE plateau in hard events).
+  double ue_activity_factor = 2.0;
+
+  // --- Tracker resolution (parametric L1 track model) ---
+  // z0 resolution of CMS Phase-2 L1 tracks, worse in the forward region: sigma in the |eta|
+  // bins [0, 1.2), [1.2, 1.6), [1.6, 2.0), [2.0, ...).
+  std::array<double, 3> z0_res_eta_edges = {1.2, 1.6, 2.0};
+  std::array<double, 4> z0_res_cm = {0.18, 0.29, 0.46, 0.65};
+  // Relative q/R resolution: ~1 % central, growing linearly with |eta| (more material).
+  double inv_r_rel_res = 0.01;
+  double inv_r_rel_res_per_eta = 0.005;
+  double phi0_res = 1e-3;   // [rad]
+  double eta_res = 1e-3;    // applied to tan(lambda) as cosh(eta) * eta_res
+  double d0_res_cm = 0.02;  // [cm], prompt tracks have true d0 = 0
+
+  // --- Fake tracks ---
+  double fake_fraction = 0.02;       // fakes / all tracks (combinatorial stub matches)
+  double fake_pt_mean_excess = 3.0;  // fake pT = pt_min + Exp(mean) [GeV]: mostly soft
+  double fake_d0_sigma_cm = 0.5;     // fakes do not point back to the beam line
+};
+
+class EventGenerator {
+ public:
+  EventGenerator(const GeneratorConfig& cfg, uint64_t seed);
+
+  // Generates the next bunch crossing as measured under the given degradation.
+  GeneratedEvent next(const DegradationState& state);
+  // Same, into *out, reusing its vectors (no allocation once warm).
+  void next(const DegradationState& state, GeneratedEvent* out);
+
+  const GeneratorConfig& config() const { return cfg_; }
+
+ private:
+  void add_minimum_bias(double z, double mean_particles, Origin origin, GeneratedEvent* ev);
+  void add_hard_scatter(double z, GeneratedEvent* ev);
+  void add_fakes(GeneratedEvent* ev);
+  // Measures a particle with the tracker model and keeps it if it passes the acceptance.
+  void add_particle(double pt, double eta, double phi, double z, Origin origin, GeneratedEvent* ev);
+  double tsallis_tail_pt();
+  double z0_resolution(double abs_eta) const;
+
+  GeneratorConfig cfg_;
+  Rng rng_;                   // physics and tracker
+  Rng smear_rng_;             // degradation only
+  double pu_particles_mean_;  // per pile-up interaction, above pt_min, |eta| < eta_gen_max
+};
+
+}  // namespace l1t::physics

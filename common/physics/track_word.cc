@@ -1,0 +1,135 @@
+#include "common/physics/track_word.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace l1t::physics {
+namespace {
+
+// The word as two machine integers: bits 0-63 and bits 64-95.
+struct Word {
+  uint64_t lo = 0;
+  uint32_t hi = 0;
+};
+
+// Signed bin index of x in field f, clamped to the field; fmax/fmin send NaN to an edge
+// instead of into an undefined float-to-int conversion.
+inline uint64_t encode(double x, const TrackWordField& f) {
+  const double lo = -static_cast<double>(int64_t{1} << (f.bits - 1));
+  const double hi = -lo - 1;
+  const double i = std::fmin(std::fmax(std::floor(x * (1.0 / f.lsb())), lo), hi);
+  const uint64_t mask = (uint64_t{1} << f.bits) - 1;
+  return static_cast<uint64_t>(static_cast<int64_t>(i)) & mask;
+}
+
+// Bin centre of a raw field value (sign-extended from its width).
+inline double decode(uint64_t raw, const TrackWordField& f) {
+  const int shift = 64 - f.bits;
+  const int64_t i = static_cast<int64_t>(raw << shift) >> shift;
+  return (static_cast<double>(i) + 0.5) * f.lsb();
+}
+
+// phi0 is periodic: bring it into [-pi, pi) rather than clamping.
+inline double wrap_phi(double phi) {
+  if (phi >= -std::numbers::pi && phi < std::numbers::pi) return phi;
+  if (!std::isfinite(phi)) return phi;  // NaN/inf go to an edge bin in encode()
+  constexpr double kTwoPi = 2 * std::numbers::pi;
+  double w = phi - kTwoPi * std::floor((phi + std::numbers::pi) / kTwoPi);
+  return w >= std::numbers::pi ? -std::numbers::pi : w;
+}
+
+inline Word to_word(const Track& t) {
+  Word w;
+  w.lo = encode(t.d0, kD0Field) << kD0Field.lsb_pos | encode(t.z0, kZ0Field) << kZ0Field.lsb_pos |
+         encode(t.tan_lambda, kTanLField) << kTanLField.lsb_pos;
+  const uint64_t hi = encode(wrap_phi(t.phi0), kPhi0Field) << (kPhi0Field.lsb_pos - 64) |
+                      encode(t.inv_r, kInvRField) << (kInvRField.lsb_pos - 64) |
+                      uint64_t{1} << (kValidBit - 64);
+  w.hi = static_cast<uint32_t>(hi);
+  return w;
+}
+
+inline uint64_t field_lo(const Word& w, const TrackWordField& f) {
+  return w.lo >> f.lsb_pos & ((uint64_t{1} << f.bits) - 1);
+}
+inline uint64_t field_hi(const Word& w, const TrackWordField& f) {
+  return uint64_t{w.hi} >> (f.lsb_pos - 64) & ((uint64_t{1} << f.bits) - 1);
+}
+
+inline Track from_word(const Word& w) {
+  Track t;
+  t.d0 = decode(field_lo(w, kD0Field), kD0Field);
+  t.z0 = decode(field_lo(w, kZ0Field), kZ0Field);
+  t.tan_lambda = decode(field_lo(w, kTanLField), kTanLField);
+  t.phi0 = decode(field_hi(w, kPhi0Field), kPhi0Field);
+  t.inv_r = decode(field_hi(w, kInvRField), kInvRField);
+  return t;
+}
+
+inline void store(const Word& w, uint8_t* out) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out, &w.lo, 8);
+    std::memcpy(out + 8, &w.hi, 4);
+  } else {
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(w.lo >> (8 * i));
+    for (int i = 0; i < 4; ++i) out[8 + i] = static_cast<uint8_t>(w.hi >> (8 * i));
+  }
+}
+
+inline Word load(const uint8_t* in) {
+  Word w;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(&w.lo, in, 8);
+    std::memcpy(&w.hi, in + 8, 4);
+  } else {
+    for (int i = 0; i < 8; ++i) w.lo |= uint64_t{in[i]} << (8 * i);
+    for (int i = 0; i < 4; ++i) w.hi |= uint32_t{in[8 + i]} << (8 * i);
+  }
+  return w;
+}
+
+// Layout sanity: the fields tile bits 19-95 without overlap, as documented in the header.
+static_assert(kD0Field.lsb_pos + kD0Field.bits + 4 == kZ0Field.lsb_pos);
+static_assert(kZ0Field.lsb_pos + kZ0Field.bits == kTanLField.lsb_pos);
+static_assert(kTanLField.lsb_pos + kTanLField.bits + 4 == kPhi0Field.lsb_pos);
+static_assert(kPhi0Field.lsb_pos + kPhi0Field.bits == kInvRField.lsb_pos);
+static_assert(kInvRField.lsb_pos + kInvRField.bits == kValidBit);
+static_assert(kValidBit + 1 == 8 * kTrackWordBytes);
+
+}  // namespace
+
+void pack_track(const Track& t, uint8_t* out12) { store(to_word(t), out12); }
+
+Track unpack_track(const uint8_t* in12) { return from_word(load(in12)); }
+
+bool track_word_valid(const uint8_t* in12) { return (load(in12).hi >> (kValidBit - 64)) & 1; }
+
+Track digitise(const Track& t) { return from_word(to_word(t)); }
+
+void pack_tracks(std::span<const Track> tracks, std::string* out) {
+  out->resize(tracks.size() * kTrackWordBytes);
+  auto* p = reinterpret_cast<uint8_t*>(out->data());
+  for (const Track& t : tracks) {
+    store(to_word(t), p);
+    p += kTrackWordBytes;
+  }
+}
+
+std::string pack_tracks(std::span<const Track> tracks) {
+  std::string out;
+  pack_tracks(tracks, &out);
+  return out;
+}
+
+bool unpack_tracks(std::string_view bytes, std::vector<Track>* out) {
+  out->clear();
+  if (bytes.size() % kTrackWordBytes != 0) return false;
+  const size_t n = bytes.size() / kTrackWordBytes;
+  out->resize(n);
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  for (size_t i = 0; i < n; ++i) (*out)[i] = from_word(load(p + i * kTrackWordBytes));
+  return true;
+}
+
+}  // namespace l1t::physics

@@ -1,0 +1,101 @@
+#include "common/trigger/decision_monitor.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/physics/track.h"
+
+namespace l1t::trigger {
+
+void DecisionMonitor::on_truth(const v1::Truth& truth) {
+  auto it = decision_.find(truth.event_id());
+  if (it == decision_.end()) {
+    truth_[truth.event_id()] = truth;
+    return;
+  }
+  join(truth, it->second);
+  decision_.erase(it);
+}
+
+void DecisionMonitor::on_decision(const v1::Decision& decision) {
+  ++decisions_;
+  latencies_.push_back(1e-9 *
+                       static_cast<double>(decision.decided_unix_ns() - decision.event_timestamp_ns()));
+  version_of_event_[decision.event_id()] = decision.model_version();
+  if (decision.model_version() != latest_version_) {
+    if (std::find(versions_seen_.begin(), versions_seen_.end(), decision.model_version()) ==
+        versions_seen_.end()) {
+      versions_seen_.push_back(decision.model_version());
+    }
+    latest_version_ = std::max(latest_version_, decision.model_version());
+  }
+  auto it = truth_.find(decision.event_id());
+  if (it == truth_.end()) {
+    decision_[decision.event_id()] = decision;
+    return;
+  }
+  join(it->second, decision);
+  truth_.erase(it);
+}
+
+void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
+  const size_t n = truth.origin().size();
+  if (static_cast<size_t>(d.score_live_size()) != n ||
+      static_cast<size_t>(d.score_static_size()) != n) {
+    ++mismatched_;
+    return;
+  }
+  ++joined_;
+  const uint32_t level = d.degradation().level();
+  auto& ls = levels_[level];
+  ls.level = level;
+  ls.smear = d.degradation().smear();
+  ++ls.events;
+  const double scale = std::ldexp(1.0, -d.score_frac_bits());
+  nn::BinaryCounts live, frozen;
+  for (size_t t = 0; t < n; ++t) {
+    const bool primary = truth.origin()[t] == static_cast<char>(physics::Origin::kPrimary);
+    const double s_live = d.score_live(static_cast<int>(t)) * scale;
+    const double s_frozen = d.score_static(static_cast<int>(t)) * scale;
+    live.add(s_live >= threshold_, primary);
+    frozen.add(s_frozen >= threshold_, primary);
+    ls.live.auc.add(static_cast<float>(s_live), primary);
+    ls.frozen.auc.add(static_cast<float>(s_frozen), primary);
+  }
+  ls.live.counts.merge(live);
+  ls.frozen.counts.merge(frozen);
+  current_ = ls;
+  recent_.emplace_back(live, frozen);
+  if (recent_.size() > 200) recent_.pop_front();
+}
+
+std::pair<double, double> DecisionMonitor::rolling_accuracy() const {
+  nn::BinaryCounts live, frozen;
+  for (const auto& [l, f] : recent_) {
+    live.merge(l);
+    frozen.merge(f);
+  }
+  return {live.accuracy(), frozen.accuracy()};
+}
+
+uint64_t DecisionMonitor::events_missing_around_swaps() const {
+  uint64_t missing = 0;
+  for (auto it = version_of_event_.begin(); it != version_of_event_.end(); ++it) {
+    auto next = std::next(it);
+    if (next == version_of_event_.end()) break;
+    if (next->second != it->second && next->first != it->first + 1) {
+      missing += next->first - it->first - 1;
+    }
+  }
+  return missing;
+}
+
+double DecisionMonitor::latency_quantile(double q) const {
+  if (latencies_.empty()) return 0;
+  std::vector<double> sorted = latencies_;
+  const size_t k = std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()));
+  std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
+  return sorted[k];
+}
+
+}  // namespace l1t::trigger

@@ -1,0 +1,349 @@
+// l1t-chain: runs the whole emulated chain as separate OS processes on loopback (trainer,
+// emulator, inference, labeller), monitors decisions against truth, prints progress and a
+// summary, and exits non-zero if any process failed or the scenario could not finish.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <thread>
+
+#include "common/runtime/child_process.h"
+#include "common/runtime/process_options.h"
+#include "common/runtime/signals.h"
+#include "common/transport/envelope.h"
+#include "common/transport/socket.h"
+#include "common/trigger/decision_monitor.h"
+
+using namespace l1t;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Options {
+  runtime::ProcessOptions process;
+  std::string summary_json;
+  std::string bin_dir;
+  std::string work_dir;
+  bool ephemeral = false;
+  double timeout_s = 900;
+  double progress_s = 1.0;
+};
+
+struct Service {
+  std::string name;
+  runtime::ChildProcess child;
+  std::string ready_file, stats_file, log_file;
+  json ready, stats;
+};
+
+class Chain {
+ public:
+  explicit Chain(const Options& o) : o_(o) {}
+
+  bool start(Service& s, const std::vector<std::string>& extra, std::string* error) {
+    s.ready_file = o_.work_dir + "/" + s.name + ".ready.json";
+    s.stats_file = o_.work_dir + "/" + s.name + ".stats.json";
+    s.log_file = o_.work_dir + "/" + s.name + ".log";
+    fs::remove(s.ready_file);
+    fs::remove(s.stats_file);
+    std::vector<std::string> argv{o_.bin_dir + "/l1t-" + s.name, "--config", o_.process.config,
+                                  "--ready-file", s.ready_file, "--stats-json", s.stats_file,
+                                  "--log-level", o_.process.log_level};
+    for (const auto& v : o_.process.overrides) argv.insert(argv.end(), {"--set", v});
+    for (const auto& v : extra) argv.insert(argv.end(), {"--set", v});
+    if (!s.child.start(argv, s.log_file, error)) return false;
+    const auto deadline = Clock::now() + std::chrono::seconds(300);
+    while (Clock::now() < deadline && !runtime::stop_requested()) {
+      if (fs::exists(s.ready_file) && runtime::read_json_file(s.ready_file, &s.ready)) {
+        spdlog::info("chain: {} ready (pid {}, metrics :{})", s.name, s.child.pid(),
+                     s.ready.value("metrics_port", 0));
+        return true;
+      }
+      if (auto code = s.child.exit_code()) {
+        *error = s.name + " exited with code " + std::to_string(*code) + " before it was ready; see " +
+                 s.log_file;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    *error = s.name + " did not become ready; see " + s.log_file;
+    return false;
+  }
+
+ private:
+  const Options& o_;
+};
+
+std::string self_dir() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : p.parent_path().string();
+}
+
+json level_json(const trigger::LevelScore& l) {
+  auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  return {{"level", l.level},
+          {"degradation", l.smear},
+          {"events", l.events},
+          {"accuracy_static", num(l.frozen.counts.accuracy())},
+          {"accuracy_live", num(l.live.counts.accuracy())},
+          {"auc_static", num(l.frozen.auc.auc())},
+          {"auc_live", num(l.live.auc.auc())}};
+}
+
+void print_summary(const json& s) {
+  std::printf("\n=== l1t-chain summary: %s ===\n", s["scenario"].get<std::string>().c_str());
+  std::printf("events generated %llu, decided %llu, dropped %llu\n",
+              s["events_generated"].get<unsigned long long>(),
+              s["events_decided"].get<unsigned long long>(),
+              s["events_dropped"].get<unsigned long long>());
+  std::printf("throughput %.0f events/s, decision latency p50 %.3f ms, p99 %.3f ms\n",
+              s["throughput_events_per_s"].get<double>(),
+              1e3 * s["decision_latency_p50_s"].get<double>(),
+              1e3 * s["decision_latency_p99_s"].get<double>());
+  std::printf("weight versions published %llu, applied %llu (in decisions: %zu)\n\n",
+              s["model_versions_published"].get<unsigned long long>(),
+              s["model_versions_applied"].get<unsigned long long>(),
+              s["model_versions_in_decisions"].size());
+  std::printf("%5s %7s %7s  %9s %9s  %9s %9s\n", "level", "smear", "events", "acc_fixed",
+              "acc_live", "auc_fixed", "auc_live");
+  for (const auto& l : s["levels"]) {
+    auto f = [](const json& v) { return v.is_null() ? NAN : v.get<double>(); };
+    std::printf("%5d %6.1f%% %7llu  %9.4f %9.4f  %9.4f %9.4f\n", l["level"].get<int>(),
+                100 * l["degradation"].get<double>(), l["events"].get<unsigned long long>(),
+                f(l["accuracy_static"]), f(l["accuracy_live"]), f(l["auc_static"]),
+                f(l["auc_live"]));
+  }
+  std::printf("(fixed = the frozen starting model, live = continually retrained)\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "l1t-chain: the emulated L1 trigger chain end to end (emulator, inference, labeller, "
+      "trainer) as separate processes on loopback"};
+  Options o;
+  runtime::add_process_options(app, &o.process);
+  app.add_option("--summary-json", o.summary_json, "write the run summary here");
+  app.add_option("--bin-dir", o.bin_dir, "where the l1t-* programs are (default: beside this one)");
+  app.add_option("--work-dir", o.work_dir, "logs, ready and stats files (default: a new temp dir)");
+  app.add_flag("--ephemeral-ports", o.ephemeral,
+               "bind every socket and metrics server on a free port instead of the configured ones");
+  app.add_option("--timeout", o.timeout_s, "give up after this many seconds")->capture_default_str();
+  app.add_option("--progress-interval", o.progress_s, "seconds between progress lines");
+  CLI11_PARSE(app, argc, argv);
+  config::Scenario cfg;
+  if (!runtime::load_process_config(o.process, &cfg)) return 2;
+  runtime::install_stop_handlers();
+  if (o.bin_dir.empty()) o.bin_dir = self_dir();
+  if (o.work_dir.empty()) {
+    char tmpl[] = "/tmp/l1t-chain-XXXXXX";
+    o.work_dir = mkdtemp(tmpl);
+  }
+  fs::create_directories(o.work_dir);
+  spdlog::info("chain: scenario '{}', {} levels x {} events, logs in {}", cfg.name,
+               cfg.degradation.smear_levels.size(), cfg.degradation.events_per_level, o.work_dir);
+
+  auto any = [&](const std::string& key, const std::string& value) {
+    return key + "=" + (o.ephemeral ? "tcp://127.0.0.1:*" : value);
+  };
+  auto metrics_port = [&](const std::string& key, int port) {
+    return "metrics." + key + "=" + std::to_string(o.ephemeral ? 0 : port);
+  };
+
+  zmq::context_t ctx(1);
+  auto decisions = transport::make_socket(ctx, zmq::socket_type::sub);
+  decisions.set(zmq::sockopt::subscribe, transport::kTopicDecision);
+  const std::string decisions_ep =
+      transport::bind(decisions, o.ephemeral ? "tcp://127.0.0.1:*" : cfg.endpoints.decisions);
+  auto truth = transport::make_socket(ctx, zmq::socket_type::sub);
+  truth.set(zmq::sockopt::subscribe, transport::kTopicTruth);
+  truth.set(zmq::sockopt::subscribe, transport::kTopicHeartbeat);
+
+  Chain chain(o);
+  Service trainer{"trainer"}, emulator{"emulator"}, inference{"inference"}, labeller{"labeller"};
+  std::string error;
+  auto fail = [&](const std::string& why) {
+    spdlog::error("chain: {}", why);
+    return 1;
+  };
+  if (!chain.start(trainer,
+                   {any("endpoints.labels", cfg.endpoints.labels),
+                    any("endpoints.weights", cfg.endpoints.weights),
+                    any("endpoints.snapshot", cfg.endpoints.snapshot),
+                    metrics_port("trainer", cfg.metrics.trainer)},
+                   &error)) {
+    return fail(error);
+  }
+  const json& te = trainer.ready["endpoints"];
+  // The emulator waits for two truth subscribers: this monitor and the labeller.
+  if (!chain.start(emulator,
+                   {any("endpoints.events", cfg.endpoints.events),
+                    any("endpoints.truth", cfg.endpoints.truth), "emulator.min_subscribers=2",
+                    metrics_port("emulator", cfg.metrics.emulator)},
+                   &error)) {
+    return fail(error);
+  }
+  const json& ee = emulator.ready["endpoints"];
+  truth.connect(ee["truth"].get<std::string>());
+  if (!chain.start(inference,
+                   {"endpoints.events=" + ee["events"].get<std::string>(),
+                    "endpoints.weights=" + te["weights"].get<std::string>(),
+                    "endpoints.snapshot=" + te["snapshot"].get<std::string>(),
+                    "endpoints.decisions=" + decisions_ep,
+                    metrics_port("inference", cfg.metrics.inference)},
+                   &error)) {
+    return fail(error);
+  }
+  if (!chain.start(labeller,
+                   {"endpoints.truth=" + ee["truth"].get<std::string>(),
+                    "endpoints.labels=" + te["labels"].get<std::string>(),
+                    metrics_port("labeller", cfg.metrics.labeller)},
+                   &error)) {
+    return fail(error);
+  }
+
+  trigger::DecisionMonitor monitor(cfg.inference.score_threshold);
+  const uint64_t expected = cfg.degradation.smear_levels.size() * cfg.degradation.events_per_level;
+  std::optional<uint64_t> finished_with;  // events the emulator says it generated
+  const auto t_start = Clock::now();
+  auto t_progress = t_start;
+  std::optional<Clock::time_point> t_finished, t_first_decision, t_last_decision;
+  uint64_t last_joined = 0, rejected = 0;
+  bool failed = false;
+  std::string failure;
+  v1::Decision decision;
+  v1::Truth truth_msg;
+  v1::Heartbeat beat;
+
+  while (!runtime::stop_requested()) {
+    zmq::pollitem_t items[] = {{decisions.handle(), 0, ZMQ_POLLIN, 0},
+                               {truth.handle(), 0, ZMQ_POLLIN, 0}};
+    zmq::poll(items, 2, std::chrono::milliseconds(50));
+    while (auto msg = transport::receive(decisions)) {
+      if (transport::decode(msg->topic, transport::kTopicDecision, msg->payload_view(), &decision) !=
+          transport::Reject::kOk) {
+        ++rejected;
+        continue;
+      }
+      monitor.on_decision(decision);
+      t_last_decision = Clock::now();
+      if (!t_first_decision) t_first_decision = t_last_decision;
+    }
+    while (auto msg = transport::receive(truth)) {
+      if (msg->topic == transport::kTopicHeartbeat) {
+        if (transport::decode(msg->topic, transport::kTopicHeartbeat, msg->payload_view(), &beat) ==
+            transport::Reject::kOk) {
+          finished_with = beat.messages_out();
+          t_finished = Clock::now();
+        }
+      } else if (transport::decode(msg->topic, transport::kTopicTruth, msg->payload_view(),
+                                   &truth_msg) == transport::Reject::kOk) {
+        monitor.on_truth(truth_msg);
+      } else {
+        ++rejected;
+      }
+    }
+    const auto now = Clock::now();
+    const double elapsed = std::chrono::duration<double>(now - t_start).count();
+    if (std::chrono::duration<double>(now - t_progress).count() >= o.progress_s) {
+      const double rate = (monitor.joined() - last_joined) /
+                          std::chrono::duration<double>(now - t_progress).count();
+      last_joined = monitor.joined();
+      t_progress = now;
+      const auto [acc_live, acc_frozen] = monitor.rolling_accuracy();
+      const auto& cur = monitor.current_level();
+      std::printf("[%6.1f s] %7llu/%llu events  %6.0f ev/s  level %2u smear %4.1f%%  model v%-3llu "
+                  "acc live %.4f frozen %.4f\n",
+                  elapsed, static_cast<unsigned long long>(monitor.joined()),
+                  static_cast<unsigned long long>(expected), rate, cur ? cur->level : 0,
+                  cur ? 100 * cur->smear : 0.0,
+                  static_cast<unsigned long long>(monitor.latest_version()), acc_live, acc_frozen);
+      std::fflush(stdout);
+    }
+    for (Service* s : {&trainer, &inference, &labeller}) {
+      if (auto code = s->child.exit_code()) {
+        failed = true;
+        failure = s->name + " died with code " + std::to_string(*code) + "; see " + s->log_file;
+      }
+    }
+    if (auto code = emulator.child.exit_code(); code && *code != 0) {
+      failed = true;
+      failure = "emulator exited with code " + std::to_string(*code);
+    }
+    if (failed) break;
+    if (finished_with && monitor.joined() + monitor.mismatched() >= *finished_with) break;
+    if (t_finished && now - *t_finished > std::chrono::seconds(10)) {
+      spdlog::warn("chain: {} events never got a decision", *finished_with - monitor.joined());
+      break;
+    }
+    if (elapsed > o.timeout_s) {
+      failed = true;
+      failure = "the scenario did not finish within " + std::to_string(o.timeout_s) + " s";
+      break;
+    }
+  }
+  if (runtime::stop_requested() && !finished_with) {
+    failed = true;
+    failure = "interrupted before the scenario finished";
+  }
+
+  // Stop in flow order so queued messages drain: emulator, labeller, inference, trainer.
+  int exit_codes_bad = 0;
+  for (Service* s : {&emulator, &labeller, &inference, &trainer}) {
+    const int code = s->child.stop(std::chrono::seconds(15));
+    if (code != 0) {
+      ++exit_codes_bad;
+      spdlog::error("chain: {} exited with code {}; see {}", s->name, code, s->log_file);
+    }
+    runtime::read_json_file(s->stats_file, &s->stats);
+  }
+
+  const uint64_t generated = emulator.stats.value("events_generated", uint64_t{0});
+  const double span =
+      t_first_decision ? std::chrono::duration<double>(*t_last_decision - *t_first_decision).count()
+                       : 0;
+  json levels = json::array();
+  for (const auto& [level, score] : monitor.levels()) levels.push_back(level_json(score));
+  json summary = {
+      {"scenario", cfg.name},
+      {"events_generated", generated},
+      {"events_decided", inference.stats.value("events_decided", uint64_t{0})},
+      {"events_joined", monitor.joined()},
+      {"events_dropped", generated > monitor.joined() ? generated - monitor.joined() : 0},
+      {"events_missing_around_swaps", monitor.events_missing_around_swaps()},
+      {"model_versions_published", trainer.stats.value("model_versions_published", uint64_t{0})},
+      {"model_versions_applied", inference.stats.value("model_versions_applied", uint64_t{0})},
+      {"model_versions_refused", inference.stats.value("model_versions_refused", uint64_t{0})},
+      {"model_versions_in_decisions", monitor.versions_seen()},
+      {"throughput_events_per_s", span > 0 ? monitor.joined() / span : 0.0},
+      {"decision_latency_p50_s", monitor.latency_quantile(0.50)},
+      {"decision_latency_p99_s", monitor.latency_quantile(0.99)},
+      {"messages_rejected_by_monitor", rejected},
+      {"drops",
+       {{"emulator_push", emulator.stats.value("events_dropped", uint64_t{0})},
+        {"emulator_pub", emulator.stats.value("pub_dropped", uint64_t{0})},
+        {"inference_decisions", inference.stats.value("decisions_dropped", uint64_t{0})},
+        {"labeller_labels", labeller.stats.value("batches_dropped", uint64_t{0})},
+        {"trainer_weights", trainer.stats.value("weights_dropped", uint64_t{0})}}},
+      {"processes",
+       {{"emulator", emulator.stats}, {"inference", inference.stats}, {"labeller", labeller.stats},
+        {"trainer", trainer.stats}}},
+      {"levels", levels},
+      {"work_dir", o.work_dir},
+      {"ok", !failed && exit_codes_bad == 0}};
+  print_summary(summary);
+  if (!o.summary_json.empty() && !runtime::write_json_file(o.summary_json, summary)) {
+    spdlog::error("chain: cannot write {}", o.summary_json);
+    return 1;
+  }
+  if (failed) return fail(failure);
+  if (exit_codes_bad) return fail("a process did not exit cleanly");
+  return 0;
+}
