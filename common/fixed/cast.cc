@@ -144,12 +144,14 @@ int64_t cast_raw(__int128 raw, int src_frac, const Spec& dst) {
     case Overflow::kWrap:
       return to_raw(wrap_adjust(static_cast<uint64_t>(bits), dst, under, ld), dst);
     case Overflow::kWrapSm:
-      if (dst.is_signed) return to_raw(wrap_adjust(static_cast<uint64_t>(bits), dst, under, ld), dst);
+      if (dst.is_signed)
+        return to_raw(wrap_adjust(static_cast<uint64_t>(bits), dst, under, ld), dst);
       [[fallthrough]];  // unsigned AP_WRAP_SM: the header falls through to saturation
     case Overflow::kSat:
     case Overflow::kSatSym:
       if (over) return dst.max_raw();
-      return sym ? -dst.max_raw() : dst.min_raw();
+      // AP_SAT_SYM's floor is min | 1 in W bits: -max, except for ap_fixed<1,..> where it is -1.
+      return sym ? to_raw((uint64_t{1} << (w - 1)) | 1, dst) : dst.min_raw();
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -38,13 +39,16 @@ bool fail(std::string* error, std::string_view text, const std::string& why) {
 const char* quant_name(Quant q) { return kQuantNames[static_cast<int>(q)]; }
 const char* overflow_name(Overflow o) { return kOverflowNames[static_cast<int>(o)]; }
 
+// Specs wider than int64 (the exact results of arith.h) saturate to int64's range here.
 int64_t Spec::max_raw() const {
   const int magnitude_bits = is_signed ? width - 1 : width;
+  if (magnitude_bits >= 63) return INT64_MAX;
   return static_cast<int64_t>((uint64_t{1} << magnitude_bits) - 1);
 }
 
 int64_t Spec::min_raw() const {
   if (!is_signed) return 0;
+  if (width >= 64) return INT64_MIN;
   return -static_cast<int64_t>(uint64_t{1} << (width - 1));
 }
 
@@ -62,6 +66,8 @@ std::string Spec::str() const {
   if (need_n) s += "," + std::to_string(sat_bits);
   return s + ">";
 }
+
+std::ostream& operator<<(std::ostream& os, const Spec& spec) { return os << spec.str(); }
 
 bool check_spec(const Spec& spec, std::string* error) {
   const std::string text = spec.str();
@@ -103,7 +109,8 @@ bool parse_spec(std::string_view text, Spec* out, std::string* error) {
   std::vector<std::string_view> args;
   for (size_t pos = 0;;) {
     const size_t comma = body.find(',', pos);
-    args.push_back(trim(body.substr(pos, comma == std::string_view::npos ? body.npos : comma - pos)));
+    args.push_back(
+        trim(body.substr(pos, comma == std::string_view::npos ? body.npos : comma - pos)));
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }
@@ -158,8 +165,7 @@ bool parse_spec(std::string_view text, Spec* out, std::string* error) {
       }
     }
     if (!found) {
-      return fail(error, text,
-                  "unknown overflow mode '" + std::string(args[first_mode + 1]) + "'");
+      return fail(error, text, "unknown overflow mode '" + std::string(args[first_mode + 1]) + "'");
     }
   }
   if (args.size() > first_mode + 2 && !parse_int(args[first_mode + 2], &spec.sat_bits)) {

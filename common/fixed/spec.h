@@ -1,7 +1,9 @@
-// A fixed-point precision chosen at run time: the ap_fixed<W, I, Q, O, N> template arguments as data.
+// A fixed-point precision chosen at run time: the ap_fixed<W, I, Q, O, N> template arguments as
+// data.
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -13,8 +15,8 @@ enum class Quant { kTrn, kTrnZero, kRnd, kRndZero, kRndMinInf, kRndInf, kRndConv
 enum class Overflow { kWrap, kSat, kSatZero, kSatSym, kWrapSm };
 
 struct Spec {
-  int width = 16;    // W: total bits, 1..64
-  int integer = 6;   // I: integer bits incl. sign; may be negative or above W
+  int width = 16;   // W: total bits, 1..64
+  int integer = 6;  // I: integer bits incl. sign; may be negative or above W
   bool is_signed = true;
   Quant quant = Quant::kTrn;
   Overflow overflow = Overflow::kWrap;
@@ -40,6 +42,9 @@ inline constexpr int kMaxIntegerMagnitude = 1024;
 // Whether a Spec is one this engine supports: width 1..64 (1..63 unsigned, so the raw fits
 // int64_t), |integer| <= kMaxIntegerMagnitude, 0 <= sat_bits <= width, no unsigned AP_WRAP_SM.
 bool check_spec(const Spec& spec, std::string* error);
+
+// Prints spec.str() (also makes test failures readable).
+std::ostream& operator<<(std::ostream& os, const Spec& spec);
 
 // The ap_fixed spelling of a mode: "AP_RND_CONV", "AP_SAT_SYM", ...
 const char* quant_name(Quant q);

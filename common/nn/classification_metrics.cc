@@ -52,8 +52,7 @@ double roc_auc(const float* scores, const float* labels, size_t n) {
   return u / (np * static_cast<double>(n_neg));
 }
 
-void BinaryCounts::add_scores(const float* scores, const float* labels, size_t n,
-                              float threshold) {
+void BinaryCounts::add_scores(const float* scores, const float* labels, size_t n, float threshold) {
   for (size_t i = 0; i < n; ++i) add(scores[i] >= threshold, is_positive(labels[i]));
 }
 

@@ -1,6 +1,7 @@
 #include "common/nn/continual_learner.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <utility>
 
@@ -28,6 +29,7 @@ ContinualLearner::ContinualLearner(FloatMlp initial, const ContinualConfig& conf
       replay_(config.replay_capacity, model_.n_inputs(), config.seed),
       rng_(config.seed ^ 0x9e3779b97f4a7c15ULL),
       width_(model_.n_inputs()) {
+  assert(model_.n_outputs() == 1 && "replay stores one label per row");
   const size_t batch = std::max<size_t>(config_.batch_size, 1);
   const double fraction = std::clamp<double>(config_.replay_fraction, 0.0, 1.0);
   // At least one fresh row per step, or the stream would never be consumed.

@@ -19,14 +19,14 @@ enum class OptimizerKind { kAdam, kSgd };
 
 struct ContinualConfig {
   float learning_rate = 1e-3f;
-  size_t batch_size = 64;         // rows per step, fresh plus replayed
+  size_t batch_size = 64;  // rows per step, fresh plus replayed
   size_t replay_capacity = 20000;
-  float replay_fraction = 0.5f;   // of each batch drawn from replay; 0 is naive top-up
-  size_t publish_every = 2000;    // fresh rows consumed between publications
-  uint64_t seed = 1;              // replay reservoir and replay draws
+  float replay_fraction = 0.5f;  // of each batch drawn from replay; 0 is naive top-up
+  size_t publish_every = 2000;   // fresh rows consumed between publications
+  uint64_t seed = 1;             // replay reservoir and replay draws
   LossOptions loss;
   OptimizerKind optimizer = OptimizerKind::kAdam;
-  float sgd_momentum = 0.9f;      // only for kSgd
+  float sgd_momentum = 0.9f;  // only for kSgd
 };
 
 class ContinualLearner {
@@ -62,7 +62,7 @@ class ContinualLearner {
   uint64_t replayed_rows() const { return replayed_rows_; }  // replay rows used in all steps
   size_t pending() const { return pending_; }                // buffered, not yet trained
   double last_loss() const { return last_loss_; }            // loss of the last step's batch
-  double loss_ema() const { return loss_ema_; }  // exponential average over ~100 steps
+  double loss_ema() const { return loss_ema_; }              // exponential average over ~100 steps
 
  private:
   void train_step();

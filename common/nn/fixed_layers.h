@@ -21,8 +21,7 @@ fixed::Spec auto_accum_spec(const fixed::Spec& input, const fixed::Spec& weight,
 // nnet::dense_latency: y[j] = result_t(acc_j), where acc_j starts at accum_t(bias_j) and, for
 // i in input order, acc_j = accum_t(acc_j + accum_t(x_i * w_ij)) (each product and sum exact
 // before its cast). x: n_in raws in `input`; y: n_out raws in layer.result.
-void dense_latency(const FixedDense& layer, const fixed::Spec& input, const int64_t* x,
-                   int64_t* y);
+void dense_latency(const FixedDense& layer, const fixed::Spec& input, const int64_t* x, int64_t* y);
 
 // nnet::relu: res_T(x) if x > 0 else 0.
 int64_t relu(int64_t x, const fixed::Spec& in, const fixed::Spec& out);

@@ -16,9 +16,8 @@ bool fail(std::string* error, const std::string& why) {
 }
 
 bool raws_in_range(const std::vector<int64_t>& raws, const fixed::Spec& spec) {
-  return std::all_of(raws.begin(), raws.end(), [&](int64_t r) {
-    return r >= spec.min_raw() && r <= spec.max_raw();
-  });
+  return std::all_of(raws.begin(), raws.end(),
+                     [&](int64_t r) { return r >= spec.min_raw() && r <= spec.max_raw(); });
 }
 
 }  // namespace

@@ -67,24 +67,26 @@ double FloatMlp::loss_and_gradients(const float* x, const float* y, const float*
                                     size_t n, const LossOptions& options, Gradients* grads,
                                     Workspace* ws) const {
   forward(x, n, ws);
-  const double loss =
-      bce_with_logits(ws->logits(), y, sample_weight, options.pos_weight, &ws->delta);
   const int num = num_layers();
+  ws->delta.resize(num);
+  const double loss =
+      bce_with_logits(ws->logits(), y, sample_weight, options.pos_weight, &ws->delta.back());
   grads->dw.resize(num);
   grads->db.resize(num);
   const Eigen::Map<const RowMatrix> input(x, static_cast<Eigen::Index>(n), n_inputs());
   for (int l = num - 1; l >= 0; --l) {
+    const Matrix& delta = ws->delta[l];
     if (l == 0) {
-      grads->dw[l].noalias() = input.transpose() * ws->delta;
+      grads->dw[l].noalias() = input.transpose() * delta;
     } else {
-      grads->dw[l].noalias() = ws->a[l - 1].transpose() * ws->delta;
+      grads->dw[l].noalias() = ws->a[l - 1].transpose() * delta;
     }
-    grads->db[l].noalias() = ws->delta.colwise().sum();
+    grads->db[l].noalias() = delta.colwise().sum();
     if (l > 0) {
-      ws->delta_prev.noalias() = ws->delta * layers_[l].w.transpose();
+      Matrix& prev = ws->delta[l - 1];
+      prev.noalias() = delta * layers_[l].w.transpose();
       // ReLU passes the gradient only where its input was positive.
-      ws->delta_prev.array() *= (ws->z[l - 1].array() > 0.0f).cast<float>();
-      ws->delta.swap(ws->delta_prev);
+      prev.array() *= (ws->z[l - 1].array() > 0.0f).cast<float>();
     }
   }
   return loss;

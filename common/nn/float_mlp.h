@@ -37,10 +37,9 @@ struct Gradients {
 // Activations kept between forward and backward. Reused across calls: once sized for a batch
 // size it does not allocate again for that size.
 struct Workspace {
-  std::vector<Matrix> z;  // pre-activation of layer l (n x n_out); z.back() holds the logits
-  std::vector<Matrix> a;  // post-activation of hidden layer l (n x n_out); unused for the last
-  Matrix delta;           // dLoss/dz of the layer being back-propagated
-  Matrix delta_prev;
+  std::vector<Matrix> z;      // pre-activation of layer l (n x n_out); z.back() is the logits
+  std::vector<Matrix> a;      // post-activation of hidden layer l (n x n_out); unused for last
+  std::vector<Matrix> delta;  // dLoss/dz of layer l: one per layer so no step reallocates
   const Matrix& logits() const { return z.back(); }
 };
 

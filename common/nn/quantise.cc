@@ -9,14 +9,21 @@
 namespace l1t::nn {
 
 int64_t quantise_parameter(float value, const fixed::Spec& spec, bool hls4ml_text) {
-  double x = static_cast<double>(value);
-  if (hls4ml_text) {
-    // Python's '{:.10f}' and printf's "%.10f" both round the exact binary value correctly.
-    char text[64];
-    std::snprintf(text, sizeof(text), "%.10f", x);
-    x = std::strtod(text, nullptr);
+  const double x = static_cast<double>(value);
+  const int64_t direct = fixed::from_double(x, spec);
+  if (!hls4ml_text) return direct;
+  // The 10-decimal text lies within 5e-11 of x, so it can change the result only when a
+  // quantisation step is that close; if both ends of a wider interval give the same raw, so does
+  // the text. Printing (~1 us) is left for those rare parameters.
+  constexpr double kTextError = 1e-10;
+  if (fixed::from_double(x - kTextError, spec) == direct &&
+      fixed::from_double(x + kTextError, spec) == direct) {
+    return direct;
   }
-  return fixed::from_double(x, spec);
+  // Python's '{:.10f}' and printf's "%.10f" both round the exact binary value correctly.
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.10f", x);
+  return fixed::from_double(std::strtod(text, nullptr), spec);
 }
 
 namespace {

@@ -8,7 +8,8 @@
 // 5e-11 rounding. It is not equal everywhere: a negative weight in (-5e-11, 0) prints as
 // "-0.0000000000" and becomes 0, where the float value truncates to -1 lsb; with more fractional
 // bits, small weights just below an lsb boundary can also round up in the text. So quantise()
-// goes through the same text by default (hls4ml_text = true), which costs ~0.2 us a parameter.
+// reproduces the text path by default (hls4ml_text = true): it prints only the parameters that lie
+// within 1e-10 of a quantisation step, so a whole 5-25-30-1 model takes ~0.1 ms.
 #pragma once
 
 #include <cstddef>

@@ -17,6 +17,8 @@
 // of passing the threshold is again Poisson, so drawing the thinned count with the spectrum's
 // tail is exact and saves generating the ~95 % of soft particles the tracker never sees.
 //
+// Determinism: one seed gives identical bytes on one platform (the samplers are this
+// library's own, not <random>'s; only libm's last-bit behaviour could differ elsewhere).
 // The smear draws from its own engine (seeded from the same seed), so the physics of event i
 // does not depend on the degradation schedule: two runs with one seed and different schedules
 // see the same collisions, differently measured.
@@ -46,8 +48,8 @@ struct GeneratorConfig {
   double pu_charged_per_unit_eta = 6.0;
   // Tsallis spectrum dN/dpT ~ pT (1 + pT/(n T))^-n, fits to charged hadrons at 7-13 TeV give
   // n ~ 6-7, T ~ 0.1-0.2 GeV. These values put ~4 % of charged particles above 2 GeV,
-  // i.e. ~1.2 L1 tracks per pile-up interaction and ~250 per PU-200 event.
-  double tsallis_n = 6.6;
+  // i.e. ~1.2 L1 tracks per pile-up interaction and ~235 per PU-200 event.
+  double tsallis_n = 6.6;  // must be > 2 (raised to 2.5 if not)
   double tsallis_t_gev = 0.18;
 
   // --- tt-bar-like hard scatter ---
@@ -80,7 +82,7 @@ struct GeneratorConfig {
   double inv_r_rel_res = 0.01;
   double inv_r_rel_res_per_eta = 0.005;
   double phi0_res = 1e-3;   // [rad]
-  double eta_res = 1e-3;    // applied to tan(lambda) as cosh(eta) * eta_res
+  double eta_res = 1e-3;    // on eta; tan(lambda) = sinh(measured eta)
   double d0_res_cm = 0.02;  // [cm], prompt tracks have true d0 = 0
 
   // --- Fake tracks ---
@@ -113,6 +115,7 @@ class EventGenerator {
   Rng rng_;                   // physics and tracker
   Rng smear_rng_;             // degradation only
   double pu_particles_mean_;  // per pile-up interaction, above pt_min, |eta| < eta_gen_max
+  double exp_minus_pu_mean_;
 };
 
 }  // namespace l1t::physics

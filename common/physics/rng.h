@@ -38,13 +38,10 @@ inline uint32_t uniform_index(Rng& rng, uint32_t n) {
 // +1 or -1 with equal probability.
 inline double random_sign(Rng& rng) { return (rng() >> 63) ? 1.0 : -1.0; }
 
-// Standard normal by Box-Muller, keeping one of the pair so that the function is stateless.
-// 1 - u keeps the logarithm finite.
-inline double gauss(Rng& rng) {
-  const double u1 = 1.0 - uniform01(rng);
-  const double u2 = uniform01(rng);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-}
+// Standard normal by the ziggurat method (Marsaglia & Tsang 2000, in Doornik's 2005 form with
+// 128 layers): one engine call and no transcendental function in ~99 % of draws, which makes
+// it several times faster than Box-Muller; the generator draws ~1500 per event.
+double gauss(Rng& rng);
 
 // Exponential with the given mean.
 inline double exponential(Rng& rng, double mean) { return -mean * std::log(1.0 - uniform01(rng)); }

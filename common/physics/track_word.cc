@@ -1,8 +1,14 @@
 #include "common/physics/track_word.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 namespace l1t::physics {
 namespace {
@@ -13,14 +19,26 @@ struct Word {
   uint32_t hi = 0;
 };
 
-// Signed bin index of x in field f, clamped to the field; fmax/fmin send NaN to an edge
-// instead of into an undefined float-to-int conversion.
+// Clamps v into [lo, hi]; NaN gives lo. On x86 maxsd/minsd do this without branches (maxsd
+// returns its second operand when unordered); written with std::min/max the compiler makes
+// a chain of branches of it.
+inline double clamp_nan_low(double v, double lo, double hi) {
+#if defined(__SSE2__)
+  return _mm_cvtsd_f64(_mm_min_sd(_mm_max_sd(_mm_set_sd(v), _mm_set_sd(lo)), _mm_set_sd(hi)));
+#else
+  return std::min(hi, std::max(lo, v));  // (lo < v) ? v : lo is lo for NaN
+#endif
+}
+
+// Signed bin index of x in field f, clamped to the field before the float-to-int conversion
+// (so that no value, NaN included, reaches an undefined conversion).
 inline uint64_t encode(double x, const TrackWordField& f) {
+  constexpr double kOne = 1.0;
   const double lo = -static_cast<double>(int64_t{1} << (f.bits - 1));
   const double hi = -lo - 1;
-  const double i = std::fmin(std::fmax(std::floor(x * (1.0 / f.lsb())), lo), hi);
+  const double v = clamp_nan_low(std::floor(x * (kOne / f.lsb())), lo, hi);
   const uint64_t mask = (uint64_t{1} << f.bits) - 1;
-  return static_cast<uint64_t>(static_cast<int64_t>(i)) & mask;
+  return static_cast<uint64_t>(static_cast<int64_t>(v)) & mask;
 }
 
 // Bin centre of a raw field value (sign-extended from its width).
@@ -39,7 +57,8 @@ inline double wrap_phi(double phi) {
   return w >= std::numbers::pi ? -std::numbers::pi : w;
 }
 
-inline Word to_word(const Track& t) {
+// The portable packer; the AVX2 one below must give the same bits (see the tests).
+inline Word to_word_scalar(const Track& t) {
   Word w;
   w.lo = encode(t.d0, kD0Field) << kD0Field.lsb_pos | encode(t.z0, kZ0Field) << kZ0Field.lsb_pos |
          encode(t.tan_lambda, kTanLField) << kTanLField.lsb_pos;
@@ -49,6 +68,50 @@ inline Word to_word(const Track& t) {
   w.hi = static_cast<uint32_t>(hi);
   return w;
 }
+
+#if defined(__AVX2__)
+// Track's first four doubles (q/R, phi0, tanL, z0) are encoded together in one 4-wide
+// register, d0 on its own; this relies on their order in track.h.
+static_assert(offsetof(Track, inv_r) == 0 && offsetof(Track, phi0) == 8 &&
+              offsetof(Track, tan_lambda) == 16 && offsetof(Track, z0) == 24);
+constexpr TrackWordField kLanes[4] = {kInvRField, kPhi0Field, kTanLField, kZ0Field};
+
+constexpr double lane_lo(const TrackWordField& f) {
+  return -static_cast<double>(int64_t{1} << (f.bits - 1));
+}
+alignas(32) constexpr double kScale[4] = {1 / kLanes[0].lsb(), 1 / kLanes[1].lsb(),
+                                          1 / kLanes[2].lsb(), 1 / kLanes[3].lsb()};
+alignas(32) constexpr double kLo[4] = {lane_lo(kLanes[0]), lane_lo(kLanes[1]), lane_lo(kLanes[2]),
+                                       lane_lo(kLanes[3])};
+alignas(32) constexpr double kHi[4] = {-kLo[0] - 1, -kLo[1] - 1, -kLo[2] - 1, -kLo[3] - 1};
+
+inline Word to_word(const Track& t) {
+  // Load the four doubles straight from the track (building them in a stack array would
+  // stall on store forwarding); phi0 is replaced only in the rare case it needs wrapping.
+  __m256d v;
+  std::memcpy(&v, &t, sizeof v);
+  if (!(t.phi0 >= -std::numbers::pi && t.phi0 < std::numbers::pi)) {
+    v = _mm256_setr_pd(t.inv_r, wrap_phi(t.phi0), t.tan_lambda, t.z0);
+  }
+  __m256d x = _mm256_floor_pd(_mm256_mul_pd(v, _mm256_load_pd(kScale)));
+  x = _mm256_min_pd(_mm256_max_pd(x, _mm256_load_pd(kLo)), _mm256_load_pd(kHi));  // NaN -> lo
+  alignas(16) int32_t i[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(i), _mm256_cvttpd_epi32(x));
+  auto raw = [&](int lane) {
+    return static_cast<uint64_t>(static_cast<uint32_t>(i[lane])) &
+           ((uint64_t{1} << kLanes[lane].bits) - 1);
+  };
+  Word w;
+  w.lo = encode(t.d0, kD0Field) << kD0Field.lsb_pos | raw(3) << kZ0Field.lsb_pos |
+         raw(2) << kTanLField.lsb_pos;
+  w.hi =
+      static_cast<uint32_t>(raw(1) << (kPhi0Field.lsb_pos - 64) |
+                            raw(0) << (kInvRField.lsb_pos - 64) | uint64_t{1} << (kValidBit - 64));
+  return w;
+}
+#else
+inline Word to_word(const Track& t) { return to_word_scalar(t); }
+#endif
 
 inline uint64_t field_lo(const Word& w, const TrackWordField& f) {
   return w.lo >> f.lsb_pos & ((uint64_t{1} << f.bits) - 1);
@@ -101,6 +164,10 @@ static_assert(kValidBit + 1 == 8 * kTrackWordBytes);
 
 void pack_track(const Track& t, uint8_t* out12) { store(to_word(t), out12); }
 
+void internal::pack_track_portable(const Track& t, uint8_t* out12) {
+  store(to_word_scalar(t), out12);
+}
+
 Track unpack_track(const uint8_t* in12) { return from_word(load(in12)); }
 
 bool track_word_valid(const uint8_t* in12) { return (load(in12).hi >> (kValidBit - 64)) & 1; }
@@ -123,8 +190,11 @@ std::string pack_tracks(std::span<const Track> tracks) {
 }
 
 bool unpack_tracks(std::string_view bytes, std::vector<Track>* out) {
-  out->clear();
-  if (bytes.size() % kTrackWordBytes != 0) return false;
+  if (bytes.size() % kTrackWordBytes != 0) {
+    out->clear();
+    return false;
+  }
+  // resize() without a clear() first: a reused vector of the same size is not re-zeroed.
   const size_t n = bytes.size() / kTrackWordBytes;
   out->resize(n);
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());

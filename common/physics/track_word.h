@@ -70,4 +70,10 @@ void pack_tracks(std::span<const Track> tracks, std::string* out);
 // empty, if the size is not a multiple of kTrackWordBytes.
 bool unpack_tracks(std::string_view bytes, std::vector<Track>* out);
 
+namespace internal {
+// The portable packer. pack_track may use a SIMD one (AVX2); this lets a test check that the
+// two agree bit for bit.
+void pack_track_portable(const Track& t, uint8_t* out12);
+}  // namespace internal
+
 }  // namespace l1t::physics

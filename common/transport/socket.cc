@@ -45,6 +45,15 @@ SendResult send(zmq::socket_t& socket, std::string_view topic,
   return send(socket, topic, payload, block);
 }
 
+int poll(zmq::pollitem_t* items, size_t n, std::chrono::milliseconds timeout) {
+  try {
+    return zmq::poll(items, n, timeout);
+  } catch (const zmq::error_t& e) {
+    if (e.num() == EINTR) return 0;
+    throw;
+  }
+}
+
 std::optional<Received> receive(zmq::socket_t& socket, bool router) {
   Received r;
   zmq::message_t first;

@@ -44,6 +44,10 @@ struct Received {
   }
 };
 
+// zmq::poll that treats an interrupting signal as "nothing ready" instead of throwing:
+// SIGTERM must lead to a clean drain, not std::terminate.
+int poll(zmq::pollitem_t* items, size_t n, std::chrono::milliseconds timeout);
+
 // Non-blocking receive of one whole multipart message; nullopt if none is waiting.
 std::optional<Received> receive(zmq::socket_t& socket, bool router = false);
 

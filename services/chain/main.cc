@@ -34,6 +34,7 @@ struct Options {
 };
 
 struct Service {
+  explicit Service(std::string n) : name(std::move(n)) {}
   std::string name;
   runtime::ChildProcess child;
   std::string ready_file, stats_file, log_file;
@@ -167,7 +168,7 @@ int main(int argc, char** argv) {
   truth.set(zmq::sockopt::subscribe, transport::kTopicHeartbeat);
 
   Chain chain(o);
-  Service trainer{"trainer"}, emulator{"emulator"}, inference{"inference"}, labeller{"labeller"};
+  Service trainer("trainer"), emulator("emulator"), inference("inference"), labeller("labeller");
   std::string error;
   auto fail = [&](const std::string& why) {
     spdlog::error("chain: {}", why);
@@ -225,7 +226,7 @@ int main(int argc, char** argv) {
   while (!runtime::stop_requested()) {
     zmq::pollitem_t items[] = {{decisions.handle(), 0, ZMQ_POLLIN, 0},
                                {truth.handle(), 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, 2, std::chrono::milliseconds(50));
+    transport::poll(items, 2, std::chrono::milliseconds(50));
     while (auto msg = transport::receive(decisions)) {
       if (transport::decode(msg->topic, transport::kTopicDecision, msg->payload_view(), &decision) !=
           transport::Reject::kOk) {

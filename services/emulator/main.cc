@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   auto push = transport::make_socket(ctx, zmq::socket_type::push);
   push.set(zmq::sockopt::sndtimeo, 100);  // blocking sends wake up to check for a stop request
   auto pub = transport::make_publisher(ctx);
+  pub.set(zmq::sockopt::xpub_verbose, 1);  // see every subscriber, not only the first per topic
   const std::string events_ep = transport::bind(push, cfg.endpoints.events);
   const std::string truth_ep = transport::bind(pub, cfg.endpoints.truth);
   runtime::write_json_file(options.ready_file,

@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
       last_request = Clock::now();
     }
     zmq::pollitem_t items[] = {{dealer.handle(), 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, 1, std::chrono::milliseconds(100));
+    transport::poll(items, 1, std::chrono::milliseconds(100));
     while (auto msg = transport::receive(dealer)) node.on_model(*msg, "snapshot", true);
     while (auto msg = transport::receive(sub)) node.on_model(*msg, "weights", false);
   }
@@ -234,7 +234,7 @@ int main(int argc, char** argv) {
     zmq::pollitem_t items[] = {{pull.handle(), 0, ZMQ_POLLIN, 0},
                                {sub.handle(), 0, ZMQ_POLLIN, 0},
                                {dealer.handle(), 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, 3, std::chrono::milliseconds(100));
+    transport::poll(items, 3, std::chrono::milliseconds(100));
     // Weights first: an update that arrived is applied before the next event, never during one.
     while (auto msg = transport::receive(sub)) node.on_model(*msg, "weights", false);
     while (auto msg = transport::receive(dealer)) node.on_model(*msg, "snapshot", true);

@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
 
   while (!runtime::stop_requested()) {
     zmq::pollitem_t items[] = {{sub.handle(), 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, 1, std::chrono::milliseconds(20));
+    transport::poll(items, 1, std::chrono::milliseconds(20));
     while (auto msg = transport::receive(sub)) {
       received.Increment();
       if (!msg->well_framed) {

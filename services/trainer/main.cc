@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   auto make_update = [&](uint64_t version, uint64_t parent) {
     v1::ModelUpdate u;
     stamp.stamp(u.mutable_header());
-    encode_model(nn::quantise(learner.model(), qcfg), &u);
+    transport::encode_model(nn::quantise(learner.model(), qcfg), &u);
     u.set_version(version);
     u.set_parent_version(parent);
     u.set_samples_seen(learner.samples_seen());
@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
   while (!runtime::stop_requested()) {
     zmq::pollitem_t items[] = {{pull.handle(), 0, ZMQ_POLLIN, 0},
                                {router.handle(), 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, 2, std::chrono::milliseconds(100));
+    transport::poll(items, 2, std::chrono::milliseconds(100));
     while (auto msg = transport::receive(router, /*router=*/true)) {
       v1::SnapshotRequest req;
       const auto r = msg->well_framed ? transport::decode(msg->topic, transport::kTopicSnapshot,

@@ -14,8 +14,8 @@ namespace l1t::fixed {
 namespace {
 
 struct GoldenFile {
-  std::vector<std::string> comments;             // '#' lines, without the '#'
-  std::vector<std::vector<std::string>> rows;    // whitespace tokens, '|' dropped
+  std::vector<std::string> comments;           // '#' lines, without the '#'
+  std::vector<std::vector<std::string>> rows;  // whitespace tokens, '|' dropped
 };
 
 // Fails the calling test (fatally) if the file is missing: golden data is never optional.

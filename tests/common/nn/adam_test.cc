@@ -134,8 +134,8 @@ TEST(PretrainTest, LossFallsEpochByEpochAndModelLearns) {
   c.epochs = 8;
   c.batch = 64;
   c.lr = 3e-3f;
-  const std::vector<float> losses = pretrain(m, train_set.x.data(), train_set.y.data(),
-                                             train_set.n, c);
+  const std::vector<float> losses =
+      pretrain(m, train_set.x.data(), train_set.y.data(), train_set.n, c);
   ASSERT_EQ(losses.size(), 8u);
   EXPECT_LT(losses.back(), 0.5f * losses.front());
   EXPECT_LT(losses.back(), losses[losses.size() / 2]);

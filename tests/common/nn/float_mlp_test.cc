@@ -38,9 +38,8 @@ TEST(FloatMlpTest, InitIsSeededAndWithinLimits) {
   EXPECT_NE(a.layer(1).w, c.layer(1).w);
   for (int l = 0; l < a.num_layers(); ++l) {
     const DenseLayer& layer = a.layer(l);
-    const double limit = l + 1 == a.num_layers()
-                             ? std::sqrt(6.0 / (layer.n_in() + layer.n_out()))
-                             : std::sqrt(6.0 / layer.n_in());
+    const double limit = l + 1 == a.num_layers() ? std::sqrt(6.0 / (layer.n_in() + layer.n_out()))
+                                                 : std::sqrt(6.0 / layer.n_in());
     EXPECT_LE(layer.w.cwiseAbs().maxCoeff(), limit);
     EXPECT_GT(layer.w.cwiseAbs().maxCoeff(), 0.8 * limit);  // actually spread over the range
     EXPECT_EQ(layer.b.cwiseAbs().maxCoeff(), 0.0f);
@@ -157,7 +156,7 @@ TEST(FloatMlpTest, ParametersRoundTripInKerasOrder) {
   FloatMlp m({5, 25, 30, 1}, 1);
   std::vector<float> p(m.num_parameters());
   m.get_parameters(p.data());
-  EXPECT_EQ(p[1], m.layer(0).w(0, 1));   // kernel index i * n_out + j
+  EXPECT_EQ(p[1], m.layer(0).w(0, 1));  // kernel index i * n_out + j
   EXPECT_EQ(p[25], m.layer(0).w(1, 0));
   FloatMlp other({5, 25, 30, 1});
   other.set_parameters(p.data());

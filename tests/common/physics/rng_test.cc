@@ -44,6 +44,30 @@ TEST(RngTest, GaussMoments) {
   EXPECT_NEAR(s2 / n, 1, 0.01);
 }
 
+TEST(RngTest, GaussTails) {
+  // The ziggurat's layers, wedges and tail all contribute: check the tail probabilities.
+  Rng rng(5);
+  const int n = 4'000'000;
+  int beyond1 = 0, beyond2 = 0, beyond3 = 0, beyond4 = 0, negative = 0;
+  for (int i = 0; i < n; ++i) {
+    const double x = gauss(rng);
+    const double a = std::abs(x);
+    beyond1 += a > 1;
+    beyond2 += a > 2;
+    beyond3 += a > 3;
+    beyond4 += a > 4;
+    negative += x < 0;
+  }
+  auto expect_fraction = [&](int count, double p) {
+    EXPECT_NEAR(count / double(n), p, 5 * std::sqrt(p * (1 - p) / n)) << p;
+  };
+  expect_fraction(beyond1, 0.31731050786);
+  expect_fraction(beyond2, 0.04550026390);
+  expect_fraction(beyond3, 0.00269979606);
+  expect_fraction(beyond4, 6.3342484e-5);
+  expect_fraction(negative, 0.5);
+}
+
 TEST(RngTest, UniformRange) {
   Rng rng(4);
   for (int i = 0; i < 100000; ++i) {

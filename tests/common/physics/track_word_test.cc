@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -162,6 +164,26 @@ TEST(TrackWordTest, PackTracksRoundTrip) {
   }
   // Packing the unpacked tracks gives the same bytes.
   EXPECT_EQ(pack_tracks(back), bytes);
+}
+
+TEST(TrackWordTest, FastPackerMatchesPortableOne) {
+  Rng rng(4);
+  auto wild = [&] { return uniform(rng, -2, 2) * std::pow(10.0, uniform(rng, -9, 3)); };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<Track> tracks = {{nan, nan, nan, nan, nan},
+                               {inf, inf, inf, inf, inf},
+                               {-inf, -inf, -inf, -inf, -inf},
+                               {0, 0, 0, 0, 0}};
+  for (int i = 0; i < 20000; ++i) tracks.push_back(random_track_in_range(rng));
+  for (int i = 0; i < 20000; ++i) tracks.push_back({wild(), wild(), wild(), wild(), wild()});
+  for (const Track& t : tracks) {
+    uint8_t fast[kTrackWordBytes], portable[kTrackWordBytes];
+    pack_track(t, fast);
+    internal::pack_track_portable(t, portable);
+    ASSERT_EQ(0, std::memcmp(fast, portable, kTrackWordBytes))
+        << t.inv_r << " " << t.phi0 << " " << t.tan_lambda << " " << t.z0 << " " << t.d0;
+  }
 }
 
 TEST(TrackWordTest, BadByteLengthRejected) {

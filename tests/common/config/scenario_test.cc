@@ -1,0 +1,80 @@
+#include "common/config/scenario.h"
+
+#include <gtest/gtest.h>
+
+namespace l1t::config {
+namespace {
+
+Scenario parse_ok(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  Scenario s;
+  std::string error;
+  EXPECT_TRUE(parse_scenario(yaml, overrides, &s, &error)) << error;
+  return s;
+}
+
+std::string parse_error(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  Scenario s;
+  std::string error;
+  EXPECT_FALSE(parse_scenario(yaml, overrides, &s, &error));
+  return error;
+}
+
+TEST(ScenarioTest, TheShippedDefaultLoads) {
+  Scenario s;
+  std::string error;
+  ASSERT_TRUE(load_scenario(L1T_SOURCE_DIR "/configs/default.yaml", {}, &s, &error)) << error;
+  EXPECT_EQ(s.name, "default");
+  EXPECT_EQ(s.degradation.smear_levels.size(), 11u);
+  EXPECT_DOUBLE_EQ(s.degradation.smear_levels.back(), 0.10);
+  EXPECT_EQ(s.model.precision, "ap_fixed<16,6>");
+}
+
+TEST(ScenarioTest, EmptyFileGivesDefaults) {
+  const Scenario s = parse_ok("");
+  EXPECT_EQ(s.trainer.batch_size, 64);
+  EXPECT_EQ(s.endpoints.events, "tcp://127.0.0.1:5550");
+}
+
+TEST(ScenarioTest, OverridesReplaceValuesAndCreateSections) {
+  const Scenario s = parse_ok("trainer:\n  batch_size: 32\n",
+                              {"trainer.batch_size=16", "degradation.smear_levels=[0, 0.5]",
+                               "endpoints.events=tcp://127.0.0.1:*"});
+  EXPECT_EQ(s.trainer.batch_size, 16);
+  EXPECT_EQ(s.degradation.smear_levels, (std::vector<double>{0, 0.5}));
+  EXPECT_EQ(s.endpoints.events, "tcp://127.0.0.1:*");
+}
+
+TEST(ScenarioTest, UnknownKeysAreNamed) {
+  EXPECT_NE(parse_error("trainer:\n  learning_rat: 0.1\n").find("'trainer.learning_rat'"),
+            std::string::npos);
+  EXPECT_NE(parse_error("colour: red\n").find("'colour'"), std::string::npos);
+  EXPECT_NE(parse_error("", {"emulator.speed=3"}).find("'emulator.speed'"), std::string::npos);
+}
+
+TEST(ScenarioTest, BadValuesAreNamed) {
+  EXPECT_NE(parse_error("emulator:\n  rate_hz: -5\n").find("'emulator.rate_hz'"), std::string::npos);
+  EXPECT_NE(parse_error("trainer:\n  batch_size: many\n").find("'trainer.batch_size'"),
+            std::string::npos);
+  EXPECT_NE(parse_error("degradation:\n  smear_levels: []\n").find("'degradation.smear_levels'"),
+            std::string::npos);
+  EXPECT_NE(parse_error("endpoints:\n  events: localhost:1\n").find("'endpoints.events'"),
+            std::string::npos);
+  EXPECT_NE(parse_error("trainer:\n  strategy: magic\n").find("'trainer.strategy'"),
+            std::string::npos);
+  EXPECT_NE(parse_error("trainer: 3\n").find("'trainer'"), std::string::npos);
+}
+
+TEST(ScenarioTest, BrokenYamlAndBadOverridesAreReported) {
+  EXPECT_NE(parse_error("a: [1, 2\n").find("not valid YAML"), std::string::npos);
+  EXPECT_NE(parse_error("", {"no_equals_sign"}).find("key.path=value"), std::string::npos);
+}
+
+TEST(ScenarioTest, MissingFileIsReported) {
+  Scenario s;
+  std::string error;
+  EXPECT_FALSE(load_scenario("/nonexistent/x.yaml", {}, &s, &error));
+  EXPECT_NE(error.find("/nonexistent/x.yaml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace l1t::config

@@ -1,0 +1,270 @@
+// Malformed bytes on every input socket of every real process are logged, counted and skipped,
+// and the process keeps working: each test sends garbage, then a good message, and checks both.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "common/nn/float_mlp.h"
+#include "common/nn/quantise.h"
+#include "common/physics/event_generator.h"
+#include "common/physics/features.h"
+#include "common/physics/track_word.h"
+#include "common/transport/envelope.h"
+#include "common/transport/model_codec.h"
+#include "common/transport/socket.h"
+#include "tests/support/http_get.h"
+#include "tests/support/service_process.h"
+
+namespace l1t {
+namespace {
+
+using namespace std::chrono_literals;
+
+v1::ModelUpdate model_update(uint64_t version, const fixed::Spec& precision = {16, 6}) {
+  nn::QuantisationConfig q;
+  q.input = precision;
+  q.layer.weight = q.layer.bias = q.layer.accum = q.layer.result = q.layer.activation_result =
+      precision;
+  v1::ModelUpdate u;
+  transport::HeaderStamper("test").stamp(u.mutable_header());
+  transport::encode_model(nn::quantise(nn::FloatMlp({5, 25, 30, 1}, 7), q), &u);
+  u.set_version(version);
+  return u;
+}
+
+std::pair<v1::Event, v1::Truth> make_event(uint64_t id) {
+  physics::EventGenerator gen({}, id);
+  const auto ev = gen.next({});
+  v1::Event e;
+  transport::HeaderStamper("test").stamp(e.mutable_header());
+  e.mutable_header()->set_sequence(id);
+  e.set_event_id(id);
+  e.set_n_tracks(static_cast<uint32_t>(ev.tracks.size()));
+  e.set_timestamp_ns(transport::unix_now_ns());
+  physics::pack_tracks(ev.tracks, e.mutable_track_words());
+  v1::Truth t;
+  transport::HeaderStamper("test").stamp(t.mutable_header());
+  t.set_event_id(id);
+  for (auto o : ev.origin) t.mutable_origin()->push_back(static_cast<char>(o));
+  return {e, t};
+}
+
+// Garbage that every input must survive: random bytes, a lone frame, a wrong schema version.
+template <class M>
+void send_garbage(zmq::socket_t& s, std::string_view topic, M good) {
+  // Field 1 announced with 127 bytes, followed by far fewer: cannot parse.
+  transport::send(s, topic, std::string("\x0a\x7f garbage", 10), true);
+  s.send(zmq::str_buffer("just one frame"), zmq::send_flags::none);
+  good.mutable_header()->set_schema_version(99);
+  transport::send(s, topic, good, true);
+}
+
+std::string scrape(int port) {
+  auto body = testing::http_get(port, "/metrics");
+  return body.value_or("");
+}
+
+// promtool must accept what the process exposes.
+void expect_promtool_clean(const std::string& text, const std::string& dir) {
+  const std::string path = dir + "/metrics.txt";
+  std::ofstream(path) << text;
+  const int rc = std::system(("promtool check metrics < " + path + " > " + dir +
+                              "/promtool.out 2>&1").c_str());
+  std::ifstream out(dir + "/promtool.out");
+  const std::string msg((std::istreambuf_iterator<char>(out)), {});
+  EXPECT_EQ(rc, 0) << msg;
+}
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
+TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
+  const std::string dir = testing::temp_dir("bad-inference");
+  zmq::context_t ctx(1);
+  auto push = transport::make_socket(ctx, zmq::socket_type::push);
+  auto weights = transport::make_publisher(ctx);
+  auto router = transport::make_socket(ctx, zmq::socket_type::router);
+  auto decisions = transport::make_socket(ctx, zmq::socket_type::sub);
+  decisions.set(zmq::sockopt::subscribe, "");
+  const auto events_ep = transport::bind(push, "tcp://127.0.0.1:*");
+  const auto weights_ep = transport::bind(weights, "tcp://127.0.0.1:*");
+  const auto snapshot_ep = transport::bind(router, "tcp://127.0.0.1:*");
+  const auto decisions_ep = transport::bind(decisions, "tcp://127.0.0.1:*");
+
+  // Plays the trainer's snapshot service: first garbage, then the real weights.
+  std::atomic<bool> stop{false};
+  std::thread snapshots([&] {
+    bool garbage_sent = false;
+    while (!stop) {
+      auto msg = transport::receive(router, true);
+      if (!msg) {
+        std::this_thread::sleep_for(5ms);
+        continue;
+      }
+      router.send(*msg->routing_id, zmq::send_flags::sndmore);
+      if (!garbage_sent) {
+        transport::send(router, transport::kTopicSnapshot, std::string("not a model"), true);
+        garbage_sent = true;
+      } else {
+        transport::send(router, transport::kTopicSnapshot, model_update(1), true);
+      }
+    }
+  });
+  testing::Service node{"inference"};
+  node.start({"endpoints.events=" + events_ep, "endpoints.weights=" + weights_ep,
+              "endpoints.snapshot=" + snapshot_ep, "endpoints.decisions=" + decisions_ep,
+              "metrics.inference=0"},
+             dir);
+  stop = true;
+  snapshots.join();
+  if (::testing::Test::HasFatalFailure()) return;
+
+  auto [event, truth] = make_event(1);
+  send_garbage(push, transport::kTopicEvent, event);
+  v1::Event short_words = event;
+  short_words.mutable_track_words()->resize(13);
+  transport::send(push, transport::kTopicEvent, short_words, true);
+  // Weights of the wrong precision and garbage on the weights channel are refused.
+  std::this_thread::sleep_for(300ms);  // let the SUB connection settle
+  transport::send(weights, transport::kTopicWeights, model_update(5, {8, 3}), true);
+  transport::send(weights, transport::kTopicWeights, std::string("\x12\x34"), true);
+  v1::ModelUpdate bad_checksum = model_update(6);
+  bad_checksum.mutable_layers(0)->set_weights(0, 1);
+  transport::send(weights, transport::kTopicWeights, bad_checksum, true);
+  transport::send(weights, transport::kTopicWeights, model_update(2), true);
+  transport::send(push, transport::kTopicEvent, event, true);
+
+  // The good event is still decided, with the good update (v2) in service.
+  v1::Decision d;
+  ASSERT_TRUE(eventually([&] {
+    auto msg = transport::receive(decisions);
+    return msg && d.ParseFromArray(msg->payload.data(), static_cast<int>(msg->payload.size()));
+  })) << "no decision; log in " << dir;
+  EXPECT_EQ(d.event_id(), 1u);
+  EXPECT_EQ(d.model_version(), 2u);
+  EXPECT_EQ(d.score_live_size(), static_cast<int>(event.n_tracks()));
+  EXPECT_TRUE(node.child.running());
+
+  std::string text;
+  ASSERT_TRUE(eventually([&] {
+    text = scrape(node.metrics_port());
+    return testing::metric_value(text, "l1t_events_total") >= 1;
+  }));
+  const std::string rejected = "l1t_messages_rejected_total{channel=\"events\",reason=";
+  EXPECT_GE(testing::metric_value(text, rejected + "\"malformed\"}"), 2) << text;
+  EXPECT_GE(testing::metric_value(text, rejected + "\"schema_version\"}"), 1) << text;
+  EXPECT_GE(testing::metric_value(text, rejected + "\"track_words\"}"), 1) << text;
+  EXPECT_GE(testing::metric_value(
+                text, "l1t_model_updates_total{result=\"refused\"}"), 3) << text;
+  EXPECT_EQ(testing::metric_value(text, "l1t_model_version{model=\"live\"}"), 2) << text;
+  expect_promtool_clean(text, dir);
+
+  EXPECT_EQ(node.child.stop(10s), 0);
+  const auto stats = node.stats();
+  EXPECT_EQ(stats["events_decided"].get<int>(), 1);
+  EXPECT_GE(stats["model_versions_refused"].get<int>(), 2);
+}
+
+TEST(BadInputTest, LabellerSkipsBadEventsAndTruth) {
+  const std::string dir = testing::temp_dir("bad-labeller");
+  zmq::context_t ctx(1);
+  auto pub = transport::make_publisher(ctx);
+  auto pull = transport::make_socket(ctx, zmq::socket_type::pull);
+  const auto truth_ep = transport::bind(pub, "tcp://127.0.0.1:*");
+  const auto labels_ep = transport::bind(pull, "tcp://127.0.0.1:*");
+  testing::Service labeller{"labeller"};
+  labeller.start({"endpoints.truth=" + truth_ep, "endpoints.labels=" + labels_ep,
+                  "metrics.labeller=0", "labeller.fraction=1", "labeller.delay_ms=0"},
+                 dir);
+  if (::testing::Test::HasFatalFailure()) return;
+  // Wait for the subscription to arrive, so nothing sent below is lost to the slow joiner.
+  ASSERT_TRUE(eventually([&] {
+    zmq::message_t m;
+    return static_cast<bool>(pub.recv(m, zmq::recv_flags::dontwait));
+  }));
+  auto [event, truth] = make_event(3);
+  send_garbage(pub, transport::kTopicEvent, event);
+  send_garbage(pub, transport::kTopicTruth, truth);
+  transport::send(pub, transport::kTopicEvent, event, true);
+  transport::send(pub, transport::kTopicTruth, truth, true);
+
+  v1::LabelledBatch batch;
+  ASSERT_TRUE(eventually([&] {
+    auto msg = transport::receive(pull);
+    return msg && batch.ParseFromArray(msg->payload.data(), static_cast<int>(msg->payload.size()));
+  })) << "no labels; log in " << dir;
+  EXPECT_EQ(batch.event_ids(0), 3u);
+  EXPECT_EQ(batch.labels_size(), static_cast<int>(event.n_tracks()));
+  EXPECT_EQ(batch.features_size(), batch.labels_size() * physics::kNumFeatures);
+
+  const std::string text = scrape(labeller.metrics_port());
+  const std::string rejected = "l1t_messages_rejected_total{channel=\"events_truth\",reason=";
+  EXPECT_GE(testing::metric_value(text, rejected + "\"malformed\"}"), 4) << text;
+  EXPECT_GE(testing::metric_value(text, rejected + "\"schema_version\"}"), 2) << text;
+  expect_promtool_clean(text, dir);
+  EXPECT_EQ(labeller.child.stop(10s), 0);
+}
+
+TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
+  const std::string dir = testing::temp_dir("bad-trainer");
+  testing::Service trainer{"trainer"};
+  trainer.start({"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
+                 "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0",
+                 "trainer.pretrain_events=20", "trainer.pretrain_epochs=1"},
+                dir);
+  if (::testing::Test::HasFatalFailure()) return;
+  zmq::context_t ctx(1);
+  auto push = transport::make_socket(ctx, zmq::socket_type::push);
+  push.connect(trainer.endpoint("labels"));
+  auto dealer = transport::make_socket(ctx, zmq::socket_type::dealer);
+  dealer.connect(trainer.endpoint("snapshot"));
+
+  v1::LabelledBatch good;
+  transport::HeaderStamper("test").stamp(good.mutable_header());
+  good.set_n_features(physics::kNumFeatures);
+  for (int i = 0; i < 10 * physics::kNumFeatures; ++i) good.add_features(0.1f * i);
+  for (int i = 0; i < 10; ++i) good.add_labels(i % 2);
+  send_garbage(push, transport::kTopicLabels, good);
+  v1::LabelledBatch wrong_shape = good;
+  wrong_shape.set_n_features(7);
+  transport::send(push, transport::kTopicLabels, wrong_shape, true);
+  transport::send(push, transport::kTopicLabels, good, true);
+
+  send_garbage(dealer, transport::kTopicSnapshot, v1::SnapshotRequest());
+  v1::SnapshotRequest req;
+  transport::HeaderStamper("test").stamp(req.mutable_header());
+  transport::send(dealer, transport::kTopicSnapshot, req, true);
+  v1::ModelUpdate update;
+  ASSERT_TRUE(eventually([&] {
+    auto msg = transport::receive(dealer);
+    return msg && update.ParseFromArray(msg->payload.data(), static_cast<int>(msg->payload.size()));
+  })) << "no snapshot reply; log in " << dir;
+  EXPECT_EQ(update.version(), 1u);
+  nn::FixedModel model;
+  std::string error;
+  EXPECT_TRUE(transport::decode_model(update, &model, &error)) << error;
+
+  std::string text;
+  ASSERT_TRUE(eventually([&] {
+    text = scrape(trainer.metrics_port());
+    return testing::metric_value(text, "l1t_training_samples_total") >= 10;
+  })) << text;
+  const std::string rejected = "l1t_messages_rejected_total{channel=";
+  EXPECT_GE(testing::metric_value(text, rejected + "\"labels\",reason=\"malformed\"}"), 2) << text;
+  EXPECT_GE(testing::metric_value(text, rejected + "\"labels\",reason=\"shape\"}"), 1) << text;
+  EXPECT_GE(testing::metric_value(text, rejected + "\"snapshot\",reason=\"malformed\"}"), 2)
+      << text;
+  expect_promtool_clean(text, dir);
+  EXPECT_EQ(trainer.child.stop(10s), 0);
+}
+
+}  // namespace
+}  // namespace l1t

@@ -1,0 +1,67 @@
+// The whole chain as a user runs it: l1t-chain starts the four real processes on ephemeral
+// loopback ports, the smear rises to 10 %, weights flow back and are hot-swapped.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "tests/support/service_process.h"
+
+namespace l1t {
+namespace {
+
+TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighestDegradation) {
+  const std::string dir = testing::temp_dir("chain");
+  const std::string summary_path = dir + "/summary.json";
+  runtime::ChildProcess chain;
+  std::string error;
+  ASSERT_TRUE(chain.start({testing::binary("l1t-chain"), "--config", testing::default_config(),
+                           "--ephemeral-ports", "--work-dir", dir, "--summary-json", summary_path,
+                           "--set", "degradation.events_per_level=500", "--timeout", "400"},
+                          dir + "/chain.log", &error))
+      << error;
+  const auto code = chain.wait_for(std::chrono::seconds(500));
+  ASSERT_TRUE(code.has_value()) << "l1t-chain did not finish; log in " << dir;
+  ASSERT_EQ(*code, 0) << "l1t-chain failed; log in " << dir;
+
+  nlohmann::json s;
+  ASSERT_TRUE(runtime::read_json_file(summary_path, &s));
+  EXPECT_TRUE(s["ok"].get<bool>());
+  EXPECT_EQ(s["events_generated"].get<uint64_t>(), 11u * 500u);
+  EXPECT_EQ(s["events_decided"].get<uint64_t>(), s["events_generated"].get<uint64_t>());
+  EXPECT_EQ(s["events_dropped"].get<uint64_t>(), 0u);
+  // More than one weight version reached the node, each applied between events, none lost.
+  EXPECT_GT(s["model_versions_applied"].get<uint64_t>(), 1u);
+  EXPECT_GT(s["model_versions_in_decisions"].size(), 1u);
+  EXPECT_GT(s["model_versions_published"].get<uint64_t>(), 2u);
+  EXPECT_EQ(s["events_missing_around_swaps"].get<uint64_t>(), 0u);
+  EXPECT_EQ(s["model_versions_refused"].get<uint64_t>(), 0u);
+  EXPECT_GT(s["throughput_events_per_s"].get<double>(), 0.0);
+  EXPECT_GT(s["decision_latency_p99_s"].get<double>(), 0.0);
+
+  const auto& levels = s["levels"];
+  ASSERT_EQ(levels.size(), 11u);
+  const auto& top = levels.back();
+  EXPECT_DOUBLE_EQ(top["degradation"].get<double>(), 0.10);
+  EXPECT_GT(top["accuracy_live"].get<double>(), top["accuracy_static"].get<double>())
+      << levels.dump(1);
+  // The frozen model loses accuracy as the detector degrades: that is what the chain is for.
+  EXPECT_LT(top["accuracy_static"].get<double>(), levels.front()["accuracy_static"].get<double>());
+}
+
+TEST(ChainTest, AnUnknownConfigKeyStopsTheLauncherWithAMessageNamingIt) {
+  const std::string dir = testing::temp_dir("chain-badkey");
+  runtime::ChildProcess chain;
+  std::string error;
+  ASSERT_TRUE(chain.start({testing::binary("l1t-chain"), "--config", testing::default_config(),
+                           "--set", "trainer.learning_rat=0.1"},
+                          dir + "/chain.log", &error));
+  const auto code = chain.wait_for(std::chrono::seconds(30));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 2);
+  std::ifstream log(dir + "/chain.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_NE(text.find("trainer.learning_rat"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace l1t
