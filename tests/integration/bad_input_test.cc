@@ -118,7 +118,7 @@ TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
       }
     }
   });
-  testing::Service node{"inference"};
+  testing::Service node("inference");
   node.start({"endpoints.events=" + events_ep, "endpoints.weights=" + weights_ep,
               "endpoints.snapshot=" + snapshot_ep, "endpoints.decisions=" + decisions_ep,
               "metrics.inference=0"},
@@ -140,14 +140,22 @@ TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
   bad_checksum.mutable_layers(0)->set_weights(0, 1);
   transport::send(weights, transport::kTopicWeights, bad_checksum, true);
   transport::send(weights, transport::kTopicWeights, model_update(2), true);
-  transport::send(push, transport::kTopicEvent, event, true);
-
-  // The good event is still decided, with the good update (v2) in service.
+  // The good event is still decided, with the good update (v2) in service. It is resent until a
+  // decision comes back, because a loaded machine may take a while to join the decision stream.
   v1::Decision d;
-  ASSERT_TRUE(eventually([&] {
+  auto last_send = std::chrono::steady_clock::now() - 1h;
+  const bool decided = eventually([&] {
+    if (std::chrono::steady_clock::now() - last_send > 1s) {
+      transport::send(push, transport::kTopicEvent, event, true);
+      last_send = std::chrono::steady_clock::now();
+    }
     auto msg = transport::receive(decisions);
     return msg && d.ParseFromArray(msg->payload.data(), static_cast<int>(msg->payload.size()));
-  })) << "no decision; log in " << dir;
+  });
+  if (!decided) {
+    node.child.stop(10s);
+    FAIL() << "no decision; stats " << node.stats().dump() << "; log in " << dir;
+  }
   EXPECT_EQ(d.event_id(), 1u);
   EXPECT_EQ(d.model_version(), 2u);
   EXPECT_EQ(d.score_live_size(), static_cast<int>(event.n_tracks()));
@@ -162,14 +170,22 @@ TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
   EXPECT_GE(testing::metric_value(text, rejected + "\"malformed\"}"), 2) << text;
   EXPECT_GE(testing::metric_value(text, rejected + "\"schema_version\"}"), 1) << text;
   EXPECT_GE(testing::metric_value(text, rejected + "\"track_words\"}"), 1) << text;
+  EXPECT_GE(testing::metric_value(text, "l1t_model_updates_total{result=\"refused\"}"), 2)
+      << text;
   EXPECT_GE(testing::metric_value(
-                text, "l1t_model_updates_total{result=\"refused\"}"), 3) << text;
+                text, "l1t_messages_rejected_total{channel=\"weights\",reason=\"malformed\"}"),
+            1)
+      << text;
+  EXPECT_GE(testing::metric_value(
+                text, "l1t_messages_rejected_total{channel=\"snapshot\",reason=\"malformed\"}"),
+            1)
+      << text;
   EXPECT_EQ(testing::metric_value(text, "l1t_model_version{model=\"live\"}"), 2) << text;
   expect_promtool_clean(text, dir);
 
   EXPECT_EQ(node.child.stop(10s), 0);
   const auto stats = node.stats();
-  EXPECT_EQ(stats["events_decided"].get<int>(), 1);
+  EXPECT_GE(stats["events_decided"].get<int>(), 1);
   EXPECT_GE(stats["model_versions_refused"].get<int>(), 2);
 }
 
@@ -180,7 +196,7 @@ TEST(BadInputTest, LabellerSkipsBadEventsAndTruth) {
   auto pull = transport::make_socket(ctx, zmq::socket_type::pull);
   const auto truth_ep = transport::bind(pub, "tcp://127.0.0.1:*");
   const auto labels_ep = transport::bind(pull, "tcp://127.0.0.1:*");
-  testing::Service labeller{"labeller"};
+  testing::Service labeller("labeller");
   labeller.start({"endpoints.truth=" + truth_ep, "endpoints.labels=" + labels_ep,
                   "metrics.labeller=0", "labeller.fraction=1", "labeller.delay_ms=0"},
                  dir);
@@ -207,7 +223,8 @@ TEST(BadInputTest, LabellerSkipsBadEventsAndTruth) {
 
   const std::string text = scrape(labeller.metrics_port());
   const std::string rejected = "l1t_messages_rejected_total{channel=\"events_truth\",reason=";
-  EXPECT_GE(testing::metric_value(text, rejected + "\"malformed\"}"), 4) << text;
+  // The lone frame is filtered out by the SUB socket (its topic matches no subscription).
+  EXPECT_GE(testing::metric_value(text, rejected + "\"malformed\"}"), 2) << text;
   EXPECT_GE(testing::metric_value(text, rejected + "\"schema_version\"}"), 2) << text;
   expect_promtool_clean(text, dir);
   EXPECT_EQ(labeller.child.stop(10s), 0);
@@ -215,7 +232,7 @@ TEST(BadInputTest, LabellerSkipsBadEventsAndTruth) {
 
 TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
   const std::string dir = testing::temp_dir("bad-trainer");
-  testing::Service trainer{"trainer"};
+  testing::Service trainer("trainer");
   trainer.start({"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
                  "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0",
                  "trainer.pretrain_events=20", "trainer.pretrain_epochs=1"},

@@ -27,6 +27,7 @@ inline std::string temp_dir(const std::string& tag) {
 }
 
 struct Service {
+  explicit Service(std::string n) : name(std::move(n)) {}
   std::string name;
   std::string dir;
   runtime::ChildProcess child;
