@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/nn/fixed_predict.h"
+
 namespace l1t::transport {
 namespace {
 
@@ -159,6 +161,7 @@ bool decode_model(const v1::ModelUpdate& update, nn::FixedModel* model, std::str
     *error = "checksum mismatch";
     return false;
   }
+  if (!nn::check_fixed_model(m, error)) return false;
   *model = std::move(m);
   return true;
 }
