@@ -1,0 +1,77 @@
+#include "common/trigger/decision_monitor.h"
+
+#include <gtest/gtest.h>
+
+namespace l1t::trigger {
+namespace {
+
+// Three tracks: primary, pile-up, primary.
+v1::Truth truth(uint64_t id, uint32_t level) {
+  v1::Truth t;
+  t.set_event_id(id);
+  t.mutable_origin()->assign({1, 0, 1});
+  t.mutable_degradation()->set_level(level);
+  return t;
+}
+
+v1::Decision decision(uint64_t id, uint32_t level, uint64_t version,
+                      std::vector<int32_t> live, std::vector<int32_t> frozen) {
+  v1::Decision d;
+  d.set_event_id(id);
+  d.set_model_version(version);
+  d.mutable_degradation()->set_level(level);
+  d.mutable_degradation()->set_smear(0.01 * level);
+  d.set_score_frac_bits(10);
+  d.mutable_score_live()->Add(live.begin(), live.end());
+  d.mutable_score_static()->Add(frozen.begin(), frozen.end());
+  d.set_event_timestamp_ns(1000);
+  d.set_decided_unix_ns(1000 + 2000 * static_cast<int64_t>(id));
+  return d;
+}
+
+TEST(DecisionMonitorTest, JoinsInEitherOrderAndScoresPerLevel) {
+  DecisionMonitor m;
+  // Live is right on every track; frozen gets the last primary wrong.
+  m.on_truth(truth(1, 0));
+  m.on_decision(decision(1, 0, 1, {1000, 10, 900}, {1000, 10, 100}));
+  m.on_decision(decision(2, 1, 2, {1000, 10, 900}, {1000, 10, 100}));
+  EXPECT_EQ(m.joined(), 1u);
+  m.on_truth(truth(2, 1));
+  EXPECT_EQ(m.joined(), 2u);
+  ASSERT_EQ(m.levels().size(), 2u);
+  const auto& l1 = m.levels().at(1);
+  EXPECT_EQ(l1.events, 1u);
+  EXPECT_DOUBLE_EQ(l1.smear, 0.01);
+  EXPECT_DOUBLE_EQ(l1.live.counts.accuracy(), 1.0);
+  EXPECT_NEAR(l1.frozen.counts.accuracy(), 2.0 / 3.0, 1e-12);
+  EXPECT_DOUBLE_EQ(l1.live.auc.auc(), 1.0);
+  EXPECT_EQ(m.versions_seen(), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(m.latest_version(), 2u);
+}
+
+TEST(DecisionMonitorTest, CountsEventsMissingAcrossAVersionChange) {
+  DecisionMonitor m;
+  m.on_decision(decision(1, 0, 1, {0, 0, 0}, {0, 0, 0}));
+  m.on_decision(decision(2, 0, 1, {0, 0, 0}, {0, 0, 0}));
+  m.on_decision(decision(5, 0, 2, {0, 0, 0}, {0, 0, 0}));  // 3 and 4 lost around the swap
+  m.on_decision(decision(6, 0, 2, {0, 0, 0}, {0, 0, 0}));
+  EXPECT_EQ(m.events_missing_around_swaps(), 2u);
+}
+
+TEST(DecisionMonitorTest, MismatchedTrackCountsAreNotScored) {
+  DecisionMonitor m;
+  m.on_truth(truth(1, 0));
+  m.on_decision(decision(1, 0, 1, {1, 2}, {1, 2}));
+  EXPECT_EQ(m.joined(), 0u);
+  EXPECT_EQ(m.mismatched(), 1u);
+}
+
+TEST(DecisionMonitorTest, LatencyQuantiles) {
+  DecisionMonitor m;
+  for (uint64_t id = 1; id <= 100; ++id) m.on_decision(decision(id, 0, 1, {0, 0, 0}, {0, 0, 0}));
+  EXPECT_NEAR(m.latency_quantile(0.5), 2000e-9 * 51, 1e-12);
+  EXPECT_NEAR(m.latency_quantile(0.99), 2000e-9 * 100, 1e-12);
+}
+
+}  // namespace
+}  // namespace l1t::trigger
