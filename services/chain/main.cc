@@ -38,7 +38,8 @@ struct Service {
   std::string name;
   runtime::ChildProcess child;
   std::string ready_file, stats_file, log_file;
-  json ready, stats;
+  json ready = json::object();
+  json stats = json::object();  // stays empty if the process died before writing it
 };
 
 class Chain {
@@ -278,7 +279,10 @@ int main(int argc, char** argv) {
       failed = true;
       failure = "emulator exited with code " + std::to_string(*code);
     }
-    if (failed) break;
+    if (failed) {
+      spdlog::error("chain: {}", failure);
+      break;
+    }
     if (finished_with && monitor.joined() + monitor.mismatched() >= *finished_with) break;
     if (t_finished && now - *t_finished > std::chrono::seconds(10)) {
       spdlog::warn("chain: {} events never got a decision", *finished_with - monitor.joined());
@@ -303,7 +307,9 @@ int main(int argc, char** argv) {
       ++exit_codes_bad;
       spdlog::error("chain: {} exited with code {}; see {}", s->name, code, s->log_file);
     }
-    runtime::read_json_file(s->stats_file, &s->stats);
+    if (!runtime::read_json_file(s->stats_file, &s->stats) || !s->stats.is_object()) {
+      s->stats = json::object();
+    }
   }
 
   const uint64_t generated = emulator.stats.value("events_generated", uint64_t{0});
