@@ -70,13 +70,16 @@ void check(bool condition, Section& s, const std::string& key, const std::string
 }
 
 void read_endpoints(Section s, Endpoints* e) {
-  for (auto [key, field] : {std::pair{"events", &e->events}, {"truth", &e->truth},
-                            {"decisions", &e->decisions}, {"labels", &e->labels},
-                            {"weights", &e->weights}, {"snapshot", &e->snapshot}}) {
+  for (auto [key, field] : {std::pair{"events", &e->events},
+                            {"truth", &e->truth},
+                            {"decisions", &e->decisions},
+                            {"labels", &e->labels},
+                            {"weights", &e->weights},
+                            {"snapshot", &e->snapshot}}) {
     s.get(key, field);
     const std::string& v = *field;
-    check(v.rfind("tcp://", 0) == 0 || v.rfind("ipc://", 0) == 0 || v.rfind("inproc://", 0) == 0,
-          s, key, "must be a ZeroMQ endpoint (tcp://, ipc:// or inproc://), got '" + v + "'");
+    check(v.rfind("tcp://", 0) == 0 || v.rfind("ipc://", 0) == 0 || v.rfind("inproc://", 0) == 0, s,
+          key, "must be a ZeroMQ endpoint (tcp://, ipc:// or inproc://), got '" + v + "'");
   }
   s.finish();
 }

@@ -27,8 +27,8 @@ struct MetricsPorts {
 
 struct EmulatorSettings {
   uint64_t seed = 1;
-  double rate_hz = 2000;     // 0: as fast as the chain takes (PUSH back-pressure)
-  int min_subscribers = 0;   // wait for this many truth subscribers before the first event
+  double rate_hz = 2000;    // 0: as fast as the chain takes (PUSH back-pressure)
+  int min_subscribers = 0;  // wait for this many truth subscribers before the first event
   double pileup_mean = 200;
   double beam_sigma_z_cm = 4.3;
 };
@@ -65,8 +65,8 @@ struct TrainerSettings {
   int batch_size = 64;
   int replay_capacity = 20000;
   double replay_fraction = 0.5;
-  int publish_every = 20000;    // labelled samples (tracks) between weight versions
-  int pretrain_events = 1500;   // undegraded events generated at start-up to pre-train on
+  int publish_every = 20000;   // labelled samples (tracks) between weight versions
+  int pretrain_events = 1500;  // undegraded events generated at start-up to pre-train on
   int pretrain_epochs = 8;
   std::string initial_model = "";  // a model file to start from instead of pre-training
 };

@@ -63,8 +63,8 @@ prometheus::Counter& Metrics::rejected(const std::string& channel, const std::st
 }
 
 std::vector<double> latency_buckets() {
-  return {1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5,
-          1, 2, 5, 10};
+  return {1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2,
+          2e-2, 5e-2, 0.1,  0.2,  0.5,  1,    2,    5,    10};
 }
 
 BufferedHistogram::BufferedHistogram(prometheus::Histogram& target, std::vector<double> buckets)

@@ -19,10 +19,14 @@ void HeaderStamper::stamp(v1::Header* header) {
 
 std::string_view reject_name(Reject r) {
   switch (r) {
-    case Reject::kOk: return "ok";
-    case Reject::kMalformed: return "malformed";
-    case Reject::kWrongTopic: return "wrong_topic";
-    case Reject::kSchemaVersion: return "schema_version";
+    case Reject::kOk:
+      return "ok";
+    case Reject::kMalformed:
+      return "malformed";
+    case Reject::kWrongTopic:
+      return "wrong_topic";
+    case Reject::kSchemaVersion:
+      return "schema_version";
   }
   return "unknown";
 }

@@ -29,18 +29,25 @@ class Fnv1a {
 
 const char* activation_name(nn::Activation a) {
   switch (a) {
-    case nn::Activation::kLinear: return "linear";
-    case nn::Activation::kRelu: return "relu";
-    case nn::Activation::kSigmoid: return "sigmoid";
+    case nn::Activation::kLinear:
+      return "linear";
+    case nn::Activation::kRelu:
+      return "relu";
+    case nn::Activation::kSigmoid:
+      return "sigmoid";
   }
   return "linear";
 }
 
 bool parse_activation(const std::string& s, nn::Activation* a) {
-  if (s == "linear") *a = nn::Activation::kLinear;
-  else if (s == "relu") *a = nn::Activation::kRelu;
-  else if (s == "sigmoid") *a = nn::Activation::kSigmoid;
-  else return false;
+  if (s == "linear")
+    *a = nn::Activation::kLinear;
+  else if (s == "relu")
+    *a = nn::Activation::kRelu;
+  else if (s == "sigmoid")
+    *a = nn::Activation::kSigmoid;
+  else
+    return false;
   return true;
 }
 

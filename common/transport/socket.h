@@ -18,7 +18,8 @@ struct SocketOptions {
   int linger_ms = 1000;  // time to flush on close; bounded so shutdown never hangs
 };
 
-zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type, const SocketOptions& opts = {});
+zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type,
+                          const SocketOptions& opts = {});
 
 // Binds and returns the endpoint actually bound (tcp://127.0.0.1:* becomes a real port).
 std::string bind(zmq::socket_t& socket, const std::string& endpoint);
@@ -29,7 +30,8 @@ zmq::socket_t make_publisher(zmq::context_t& ctx, const SocketOptions& opts = {}
 enum class SendResult { kSent, kWouldBlock, kError };
 
 // Sends [topic][payload]. With block = false a full queue returns kWouldBlock (count it as a drop).
-SendResult send(zmq::socket_t& socket, std::string_view topic, std::string_view payload, bool block);
+SendResult send(zmq::socket_t& socket, std::string_view topic, std::string_view payload,
+                bool block);
 SendResult send(zmq::socket_t& socket, std::string_view topic,
                 const google::protobuf::MessageLite& message, bool block);
 

@@ -19,8 +19,8 @@ void DecisionMonitor::on_truth(const v1::Truth& truth) {
 
 void DecisionMonitor::on_decision(const v1::Decision& decision) {
   ++decisions_;
-  latencies_.push_back(1e-9 *
-                       static_cast<double>(decision.decided_unix_ns() - decision.event_timestamp_ns()));
+  latencies_.push_back(
+      1e-9 * static_cast<double>(decision.decided_unix_ns() - decision.event_timestamp_ns()));
   version_of_event_[decision.event_id()] = decision.model_version();
   if (decision.model_version() != latest_version_) {
     if (std::find(versions_seen_.begin(), versions_seen_.end(), decision.model_version()) ==

@@ -16,7 +16,8 @@ double event_features(std::span<const physics::Track> tracks, std::vector<float>
 void quantise_inputs(std::span<const float> features, const fixed::Spec& input,
                      std::vector<int64_t>* raw) {
   raw->resize(features.size());
-  for (size_t i = 0; i < features.size(); ++i) raw->data()[i] = fixed::from_double(features[i], input);
+  for (size_t i = 0; i < features.size(); ++i)
+    raw->data()[i] = fixed::from_double(features[i], input);
 }
 
 }  // namespace l1t::trigger

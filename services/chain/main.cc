@@ -52,9 +52,15 @@ class Chain {
     s.log_file = o_.work_dir + "/" + s.name + ".log";
     fs::remove(s.ready_file);
     fs::remove(s.stats_file);
-    std::vector<std::string> argv{o_.bin_dir + "/l1t-" + s.name, "--config", o_.process.config,
-                                  "--ready-file", s.ready_file, "--stats-json", s.stats_file,
-                                  "--log-level", o_.process.log_level};
+    std::vector<std::string> argv{o_.bin_dir + "/l1t-" + s.name,
+                                  "--config",
+                                  o_.process.config,
+                                  "--ready-file",
+                                  s.ready_file,
+                                  "--stats-json",
+                                  s.stats_file,
+                                  "--log-level",
+                                  o_.process.log_level};
     for (const auto& v : o_.process.overrides) argv.insert(argv.end(), {"--set", v});
     for (const auto& v : extra) argv.insert(argv.end(), {"--set", v});
     if (!s.child.start(argv, s.log_file, error)) return false;
@@ -66,8 +72,8 @@ class Chain {
         return true;
       }
       if (auto code = s.child.exit_code()) {
-        *error = s.name + " exited with code " + std::to_string(*code) + " before it was ready; see " +
-                 s.log_file;
+        *error = s.name + " exited with code " + std::to_string(*code) +
+                 " before it was ready; see " + s.log_file;
         return false;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -135,9 +141,11 @@ int main(int argc, char** argv) {
   app.add_option("--summary-json", o.summary_json, "write the run summary here");
   app.add_option("--bin-dir", o.bin_dir, "where the l1t-* programs are (default: beside this one)");
   app.add_option("--work-dir", o.work_dir, "logs, ready and stats files (default: a new temp dir)");
-  app.add_flag("--ephemeral-ports", o.ephemeral,
-               "bind every socket and metrics server on a free port instead of the configured ones");
-  app.add_option("--timeout", o.timeout_s, "give up after this many seconds")->capture_default_str();
+  app.add_flag(
+      "--ephemeral-ports", o.ephemeral,
+      "bind every socket and metrics server on a free port instead of the configured ones");
+  app.add_option("--timeout", o.timeout_s, "give up after this many seconds")
+      ->capture_default_str();
   app.add_option("--progress-interval", o.progress_s, "seconds between progress lines");
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
@@ -194,13 +202,13 @@ int main(int argc, char** argv) {
   }
   const json& ee = emulator.ready["endpoints"];
   truth.connect(ee["truth"].get<std::string>());
-  if (!chain.start(inference,
-                   {"endpoints.events=" + ee["events"].get<std::string>(),
-                    "endpoints.weights=" + te["weights"].get<std::string>(),
-                    "endpoints.snapshot=" + te["snapshot"].get<std::string>(),
-                    "endpoints.decisions=" + decisions_ep,
-                    metrics_port("inference", cfg.metrics.inference)},
-                   &error)) {
+  if (!chain.start(
+          inference,
+          {"endpoints.events=" + ee["events"].get<std::string>(),
+           "endpoints.weights=" + te["weights"].get<std::string>(),
+           "endpoints.snapshot=" + te["snapshot"].get<std::string>(),
+           "endpoints.decisions=" + decisions_ep, metrics_port("inference", cfg.metrics.inference)},
+          &error)) {
     return fail(error);
   }
   if (!chain.start(labeller,
@@ -229,8 +237,8 @@ int main(int argc, char** argv) {
                                {truth.handle(), 0, ZMQ_POLLIN, 0}};
     transport::poll(items, 2, std::chrono::milliseconds(50));
     while (auto msg = transport::receive(decisions)) {
-      if (transport::decode(msg->topic, transport::kTopicDecision, msg->payload_view(), &decision) !=
-          transport::Reject::kOk) {
+      if (transport::decode(msg->topic, transport::kTopicDecision, msg->payload_view(),
+                            &decision) != transport::Reject::kOk) {
         ++rejected;
         continue;
       }
@@ -261,12 +269,13 @@ int main(int argc, char** argv) {
       t_progress = now;
       const auto [acc_live, acc_frozen] = monitor.rolling_accuracy();
       const auto& cur = monitor.current_level();
-      std::printf("[%6.1f s] %7llu/%llu events  %6.0f ev/s  level %2u smear %4.1f%%  model v%-3llu "
-                  "acc live %.4f frozen %.4f\n",
-                  elapsed, static_cast<unsigned long long>(monitor.joined()),
-                  static_cast<unsigned long long>(expected), rate, cur ? cur->level : 0,
-                  cur ? 100 * cur->smear : 0.0,
-                  static_cast<unsigned long long>(monitor.latest_version()), acc_live, acc_frozen);
+      std::printf(
+          "[%6.1f s] %7llu/%llu events  %6.0f ev/s  level %2u smear %4.1f%%  model v%-3llu "
+          "acc live %.4f frozen %.4f\n",
+          elapsed, static_cast<unsigned long long>(monitor.joined()),
+          static_cast<unsigned long long>(expected), rate, cur ? cur->level : 0,
+          cur ? 100 * cur->smear : 0.0, static_cast<unsigned long long>(monitor.latest_version()),
+          acc_live, acc_frozen);
       std::fflush(stdout);
     }
     for (Service* s : {&trainer, &inference, &labeller}) {
@@ -340,7 +349,9 @@ int main(int argc, char** argv) {
         {"labeller_labels", labeller.stats.value("batches_dropped", uint64_t{0})},
         {"trainer_weights", trainer.stats.value("weights_dropped", uint64_t{0})}}},
       {"processes",
-       {{"emulator", emulator.stats}, {"inference", inference.stats}, {"labeller", labeller.stats},
+       {{"emulator", emulator.stats},
+        {"inference", inference.stats},
+        {"labeller", labeller.stats},
         {"trainer", trainer.stats}}},
       {"levels", levels},
       {"work_dir", o.work_dir},

@@ -1,18 +1,24 @@
 // l1t-emulator: generates bunch crossings with a time-dependent degradation and sends them,
 // as L1 track words, to the inference nodes (PUSH) and, with truth, to subscribers (XPUB).
+// Offline modes open no socket: --describe prints sample statistics, --export writes labelled
+// track tables per degradation level.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "common/metrics/metrics.h"
 #include "common/physics/degradation_schedule.h"
 #include "common/physics/event_generator.h"
+#include "common/physics/event_statistics.h"
+#include "common/physics/track_table_export.h"
 #include "common/physics/track_word.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
 #include "common/transport/socket.h"
+#include "common/trigger/event_features.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
@@ -40,15 +46,87 @@ int count_truth_subscriptions(zmq::socket_t& xpub) {
   return n;
 }
 
+struct OfflineOptions {
+  bool describe = false;
+  std::string export_dir;
+  uint64_t events = 1000;
+  int level = 0;
+  bool json = false;
+};
+
+void add_offline_options(CLI::App& app, OfflineOptions* o) {
+  auto* describe = app.add_flag("--describe", o->describe,
+                                "print statistics of generated events and exit (no sockets)");
+  auto* exp = app.add_option("--export", o->export_dir,
+                             "write labelled track tables (CSV, .npy) per level to this directory");
+  describe->excludes(exp);
+  app.add_option("--events", o->events, "events for --describe, or per level for --export")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--level", o->level, "degradation level for --describe")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->needs(describe);
+  app.add_flag("--json", o->json, "--describe prints JSON instead of a table")->needs(describe);
+}
+
+int run_describe(const config::Scenario& cfg, const OfflineOptions& o) {
+  const auto& levels = cfg.degradation.smear_levels;
+  if (o.level >= static_cast<int>(std::max<size_t>(levels.size(), 1))) {
+    spdlog::error("--level {} is beyond the schedule's {} levels", o.level, levels.size());
+    return 2;
+  }
+  const physics::DegradationState state{o.level, levels.empty() ? 0.0 : levels[o.level]};
+  const physics::EventStatisticsSummary s =
+      physics::describe_events(generator_config(cfg.emulator), cfg.emulator.seed, state, o.events);
+  if (o.json) {
+    nlohmann::json j = physics::to_json(s);
+    j["seed"] = cfg.emulator.seed;
+    j["pileup_mean"] = cfg.emulator.pileup_mean;
+    std::printf("%s\n", j.dump(2).c_str());
+  } else {
+    std::printf("scenario %s, seed %llu, <PU> %g\n%s", cfg.name.c_str(),
+                static_cast<unsigned long long>(cfg.emulator.seed), cfg.emulator.pileup_mean,
+                physics::format_table(s).c_str());
+  }
+  return 0;
+}
+
+int run_export(const config::Scenario& cfg, const OfflineOptions& o) {
+  physics::TrackTableExportOptions e;
+  e.generator = generator_config(cfg.emulator);
+  e.seed = cfg.emulator.seed;
+  e.smear_levels = cfg.degradation.smear_levels;
+  e.events_per_level = o.events;
+  e.dir = o.export_dir;
+  e.features = trigger::event_features;  // the inference node's own feature code
+  std::vector<physics::ExportedLevel> written;
+  std::string error;
+  if (!physics::export_track_tables(e, &written, &error)) {
+    spdlog::error("export failed: {}", error);
+    return 1;
+  }
+  for (const auto& l : written) {
+    spdlog::info("export: {}/{}.{{csv,npy,json}}: {} events, {} tracks", o.export_dir, l.basename,
+                 l.events, l.rows);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"l1t-emulator: detector events with time-dependent degradation"};
   runtime::ProcessOptions options;
   runtime::add_process_options(app, &options);
+  OfflineOptions offline;
+  add_offline_options(app, &offline);
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(options, &cfg)) return 2;
+  // Offline modes return before any socket or metrics port is opened.
+  if (offline.describe) return run_describe(cfg, offline);
+  if (!offline.export_dir.empty()) return run_export(cfg, offline);
   runtime::install_stop_handlers();
 
   metrics::Metrics metrics(cfg.metrics.bind_address, cfg.metrics.emulator);
@@ -85,8 +163,7 @@ int main(int argc, char** argv) {
   const physics::DegradationSchedule schedule{cfg.degradation.smear_levels,
                                               cfg.degradation.events_per_level};
   const uint64_t total = schedule.total_events();
-  transport::HeaderStamper event_stamp("emulator"), truth_stamp("emulator"),
-      beat_stamp("emulator");
+  transport::HeaderStamper event_stamp("emulator"), truth_stamp("emulator"), beat_stamp("emulator");
   v1::Event event;
   v1::Truth truth;
   std::string payload, truth_payload;
@@ -136,8 +213,8 @@ int main(int argc, char** argv) {
       dropped_events.Increment();
       ++push_dropped;
     }
-    for (auto [topic, bytes] : {std::pair{transport::kTopicEvent, &payload},
-                                {transport::kTopicTruth, &truth_payload}}) {
+    for (auto [topic, bytes] :
+         {std::pair{transport::kTopicEvent, &payload}, {transport::kTopicTruth, &truth_payload}}) {
       if (transport::send(pub, topic, *bytes, false) == transport::SendResult::kSent) {
         sent_truth.Increment();
       } else {

@@ -40,10 +40,12 @@ class InferenceNode {
         events_total_(m.counter("l1t_events_total", "Events decided")),
         tracks_total_(m.counter("l1t_tracks_total", "Tracks scored")),
         accepted_total_(m.counter("l1t_trigger_accepts_total", "Events accepted by the trigger")),
-        version_gauge_(m.gauge("l1t_model_version", "Weight version in service",
-                               {{"model", "live"}})),
-        applied_total_(m.counter("l1t_model_updates_total", "Weight updates", {{"result", "applied"}})),
-        refused_total_(m.counter("l1t_model_updates_total", "Weight updates", {{"result", "refused"}})),
+        version_gauge_(
+            m.gauge("l1t_model_version", "Weight version in service", {{"model", "live"}})),
+        applied_total_(
+            m.counter("l1t_model_updates_total", "Weight updates", {{"result", "applied"}})),
+        refused_total_(
+            m.counter("l1t_model_updates_total", "Weight updates", {{"result", "refused"}})),
         latency_(m.histogram("l1t_decision_latency_seconds",
                              "From event creation at the emulator to its decision",
                              metrics::latency_buckets()),
@@ -92,7 +94,8 @@ class InferenceNode {
   void on_event(const transport::Received& msg, zmq::socket_t& out) {
     events_in_.Increment();
     if (!msg.well_framed) return reject("events", transport::Reject::kMalformed);
-    const auto r = transport::decode(msg.topic, transport::kTopicEvent, msg.payload_view(), &event_);
+    const auto r =
+        transport::decode(msg.topic, transport::kTopicEvent, msg.payload_view(), &event_);
     if (r != transport::Reject::kOk) return reject("events", r);
     if (!physics::unpack_tracks(event_.track_words(), &tracks_) ||
         tracks_.size() != event_.n_tracks()) {
@@ -187,7 +190,8 @@ void request_snapshot(zmq::socket_t& dealer, transport::HeaderStamper& stamp,
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"l1t-inference: bit-exact fixed-point scoring of L1 tracks with hot-swapped weights"};
+  CLI::App app{
+      "l1t-inference: bit-exact fixed-point scoring of L1 tracks with hot-swapped weights"};
   runtime::ProcessOptions options;
   runtime::add_process_options(app, &options);
   CLI11_PARSE(app, argc, argv);

@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
   auto& dropped = metrics.dropped("labels");
   auto& labelled_events = metrics.counter("l1t_labelled_events_total", "Events labelled");
   auto& labelled_tracks = metrics.counter("l1t_labelled_tracks_total", "Tracks labelled");
-  auto& unmatched = metrics.counter("l1t_unmatched_events_total",
-                                    "Events whose tracks or truth never arrived");
+  auto& unmatched =
+      metrics.counter("l1t_unmatched_events_total", "Events whose tracks or truth never arrived");
 
   zmq::context_t ctx(1);
   auto sub = transport::make_socket(ctx, zmq::socket_type::sub);
@@ -135,7 +135,8 @@ int main(int argc, char** argv) {
       }
       if (msg->topic == transport::kTopicEvent) {
         v1::Event ev;
-        const auto r = transport::decode(msg->topic, transport::kTopicEvent, msg->payload_view(), &ev);
+        const auto r =
+            transport::decode(msg->topic, transport::kTopicEvent, msg->payload_view(), &ev);
         if (r != transport::Reject::kOk) {
           reject(r);
           continue;
@@ -173,8 +174,8 @@ int main(int argc, char** argv) {
     release(false);
   }
   release(true);  // flush: labels already made are not lost at shutdown
-  spdlog::info("labeller: labelled {} events, sent {}, dropped {}, rejected {}", n_labelled,
-               n_sent, n_dropped, n_rejected);
+  spdlog::info("labeller: labelled {} events, sent {}, dropped {}, rejected {}", n_labelled, n_sent,
+               n_dropped, n_rejected);
   runtime::write_json_file(options.stats_file, {{"process", "labeller"},
                                                 {"events_labelled", n_labelled},
                                                 {"batches_sent", n_sent},

@@ -76,10 +76,11 @@ bool initial_model(const config::Scenario& cfg, nn::FloatMlp* model) {
   pc.lr = 3e-3f;
   pc.seed = cfg.trainer.seed;
   const auto losses = nn::pretrain(*model, data.x.data(), data.y.data(), data.rows(), pc);
-  spdlog::info("trainer: pre-trained on {} tracks from {} undegraded events in {:.1f} s, loss {:.4f}",
-               data.rows(), cfg.trainer.pretrain_events,
-               std::chrono::duration<double>(Clock::now() - t0).count(),
-               losses.empty() ? 0.0 : losses.back());
+  spdlog::info(
+      "trainer: pre-trained on {} tracks from {} undegraded events in {:.1f} s, loss {:.4f}",
+      data.rows(), cfg.trainer.pretrain_events,
+      std::chrono::duration<double>(Clock::now() - t0).count(),
+      losses.empty() ? 0.0 : losses.back());
   return true;
 }
 
@@ -117,7 +118,8 @@ int main(int argc, char** argv) {
   cc.replay_fraction = cfg.trainer.strategy == "replay" ? cfg.trainer.replay_fraction : 0.0f;
   cc.publish_every = cfg.trainer.publish_every;
   cc.seed = cfg.trainer.seed;
-  cc.optimizer = cfg.trainer.algorithm == "sgd" ? nn::OptimizerKind::kSgd : nn::OptimizerKind::kAdam;
+  cc.optimizer =
+      cfg.trainer.algorithm == "sgd" ? nn::OptimizerKind::kSgd : nn::OptimizerKind::kAdam;
   nn::ContinualLearner learner(start, cc);
   const bool learning = cfg.trainer.strategy != "none";
 
@@ -149,12 +151,11 @@ int main(int argc, char** argv) {
   const std::string labels_ep = transport::bind(pull, cfg.endpoints.labels);
   const std::string weights_ep = transport::bind(pub, cfg.endpoints.weights);
   const std::string snapshot_ep = transport::bind(router, cfg.endpoints.snapshot);
-  runtime::write_json_file(options.ready_file,
-                           {{"process", "trainer"},
-                            {"metrics_port", metrics.port()},
-                            {"endpoints",
-                             {{"labels", labels_ep}, {"weights", weights_ep},
-                              {"snapshot", snapshot_ep}}}});
+  runtime::write_json_file(
+      options.ready_file,
+      {{"process", "trainer"},
+       {"metrics_port", metrics.port()},
+       {"endpoints", {{"labels", labels_ep}, {"weights", weights_ep}, {"snapshot", snapshot_ep}}}});
   spdlog::info("trainer: labels on {}, weights on {}, snapshots on {}, metrics on :{}", labels_ep,
                weights_ep, snapshot_ep, metrics.port());
   version_gauge.Set(1);

@@ -69,8 +69,8 @@ std::string scrape(int port) {
 void expect_promtool_clean(const std::string& text, const std::string& dir) {
   const std::string path = dir + "/metrics.txt";
   std::ofstream(path) << text;
-  const int rc = std::system(("promtool check metrics < " + path + " > " + dir +
-                              "/promtool.out 2>&1").c_str());
+  const int rc = std::system(
+      ("promtool check metrics < " + path + " > " + dir + "/promtool.out 2>&1").c_str());
   std::ifstream out(dir + "/promtool.out");
   const std::string msg((std::istreambuf_iterator<char>(out)), {});
   EXPECT_EQ(rc, 0) << msg;
@@ -170,8 +170,7 @@ TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
   EXPECT_GE(testing::metric_value(text, rejected + "\"malformed\"}"), 2) << text;
   EXPECT_GE(testing::metric_value(text, rejected + "\"schema_version\"}"), 1) << text;
   EXPECT_GE(testing::metric_value(text, rejected + "\"track_words\"}"), 1) << text;
-  EXPECT_GE(testing::metric_value(text, "l1t_model_updates_total{result=\"refused\"}"), 2)
-      << text;
+  EXPECT_GE(testing::metric_value(text, "l1t_model_updates_total{result=\"refused\"}"), 2) << text;
   EXPECT_GE(testing::metric_value(
                 text, "l1t_messages_rejected_total{channel=\"weights\",reason=\"malformed\"}"),
             1)
@@ -216,7 +215,8 @@ TEST(BadInputTest, LabellerSkipsBadEventsAndTruth) {
   ASSERT_TRUE(eventually([&] {
     auto msg = transport::receive(pull);
     return msg && batch.ParseFromArray(msg->payload.data(), static_cast<int>(msg->payload.size()));
-  })) << "no labels; log in " << dir;
+  })) << "no labels; log in "
+      << dir;
   EXPECT_EQ(batch.event_ids(0), 3u);
   EXPECT_EQ(batch.labels_size(), static_cast<int>(event.n_tracks()));
   EXPECT_EQ(batch.features_size(), batch.labels_size() * physics::kNumFeatures);
@@ -263,7 +263,8 @@ TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
   ASSERT_TRUE(eventually([&] {
     auto msg = transport::receive(dealer);
     return msg && update.ParseFromArray(msg->payload.data(), static_cast<int>(msg->payload.size()));
-  })) << "no snapshot reply; log in " << dir;
+  })) << "no snapshot reply; log in "
+      << dir;
   EXPECT_EQ(update.version(), 1u);
   nn::FixedModel model;
   std::string error;

@@ -19,11 +19,11 @@ using namespace std::chrono_literals;
 TEST(ChainLifecycleTest, ANodeThatStartsLateGetsTheCurrentWeightsAtOnce) {
   const std::string dir = testing::temp_dir("late-node");
   testing::Service trainer("trainer");
-  trainer.start({"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
-                 "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0",
-                 "trainer.pretrain_events=50", "trainer.pretrain_epochs=1",
-                 "trainer.publish_every=100", "trainer.batch_size=10"},
-                dir);
+  trainer.start(
+      {"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
+       "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0", "trainer.pretrain_events=50",
+       "trainer.pretrain_epochs=1", "trainer.publish_every=100", "trainer.batch_size=10"},
+      dir);
   if (::testing::Test::HasFatalFailure()) return;
 
   // Labelled tracks make the trainer publish versions 2, 3, ... before the node exists.
@@ -58,8 +58,8 @@ TEST(ChainLifecycleTest, TheLauncherFailsWhenAProcessDiesAndLeavesNoneBehind) {
   runtime::ChildProcess chain;
   std::string error;
   ASSERT_TRUE(chain.start({testing::binary("l1t-chain"), "--config", testing::default_config(),
-                           "--ephemeral-ports", "--work-dir", dir, "--set",
-                           "emulator.rate_hz=200", "--set", "degradation.events_per_level=2000"},
+                           "--ephemeral-ports", "--work-dir", dir, "--set", "emulator.rate_hz=200",
+                           "--set", "degradation.events_per_level=2000"},
                           dir + "/chain.log", &error))
       << error;
   nlohmann::json ready;

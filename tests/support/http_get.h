@@ -42,8 +42,8 @@ inline double metric_value(const std::string& text, const std::string& series) {
   while ((pos = text.find(series, pos)) != std::string::npos) {
     if (pos == 0 || text[pos - 1] == '\n') {
       const auto space = text.find(' ', pos + series.size());
-      if (space != std::string::npos && (text[pos + series.size()] == ' ' ||
-                                         text[pos + series.size()] == '{')) {
+      if (space != std::string::npos &&
+          (text[pos + series.size()] == ' ' || text[pos + series.size()] == '{')) {
         return std::stod(text.substr(space + 1));
       }
     }

@@ -18,7 +18,9 @@ namespace l1t::testing {
 inline std::string binary(const std::string& name) {
   return std::string(L1T_BINARY_DIR) + "/bin/" + name;
 }
-inline std::string default_config() { return std::string(L1T_SOURCE_DIR) + "/configs/default.yaml"; }
+inline std::string default_config() {
+  return std::string(L1T_SOURCE_DIR) + "/configs/default.yaml";
+}
 
 // A fresh directory for one test's files.
 inline std::string temp_dir(const std::string& tag) {
@@ -37,15 +39,20 @@ struct Service {
   void start(const std::vector<std::string>& overrides, const std::string& work_dir) {
     dir = work_dir;
     const std::string ready_file = dir + "/" + name + ".ready.json";
-    std::vector<std::string> argv{binary("l1t-" + name), "--config", default_config(),
-                                  "--ready-file", ready_file, "--stats-json",
+    std::vector<std::string> argv{binary("l1t-" + name),
+                                  "--config",
+                                  default_config(),
+                                  "--ready-file",
+                                  ready_file,
+                                  "--stats-json",
                                   dir + "/" + name + ".stats.json"};
     for (const auto& o : overrides) argv.insert(argv.end(), {"--set", o});
     std::string error;
     ASSERT_TRUE(child.start(argv, dir + "/" + name + ".log", &error)) << error;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (std::filesystem::exists(ready_file) && runtime::read_json_file(ready_file, &ready)) return;
+      if (std::filesystem::exists(ready_file) && runtime::read_json_file(ready_file, &ready))
+        return;
       ASSERT_TRUE(child.running()) << name << " exited early; log in " << dir;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

@@ -52,7 +52,8 @@ TEST(ScenarioTest, UnknownKeysAreNamed) {
 }
 
 TEST(ScenarioTest, BadValuesAreNamed) {
-  EXPECT_NE(parse_error("emulator:\n  rate_hz: -5\n").find("'emulator.rate_hz'"), std::string::npos);
+  EXPECT_NE(parse_error("emulator:\n  rate_hz: -5\n").find("'emulator.rate_hz'"),
+            std::string::npos);
   EXPECT_NE(parse_error("trainer:\n  batch_size: many\n").find("'trainer.batch_size'"),
             std::string::npos);
   EXPECT_NE(parse_error("degradation:\n  smear_levels: []\n").find("'degradation.smear_levels'"),

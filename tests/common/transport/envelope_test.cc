@@ -26,7 +26,8 @@ TEST(EnvelopeTest, DecodeRejectsWrongTopicGarbageAndOtherSchemas) {
   EXPECT_EQ(decode("event", kTopicEvent, good, &out), Reject::kOk);
   EXPECT_EQ(out.event_id(), 4u);
   EXPECT_EQ(decode("truth", kTopicEvent, good, &out), Reject::kWrongTopic);
-  EXPECT_EQ(decode("event", kTopicEvent, std::string("\x0a\x7f oops", 7), &out), Reject::kMalformed);
+  EXPECT_EQ(decode("event", kTopicEvent, std::string("\x0a\x7f oops", 7), &out),
+            Reject::kMalformed);
   e.mutable_header()->set_schema_version(kSchemaVersion + 1);
   EXPECT_EQ(decode("event", kTopicEvent, e.SerializeAsString(), &out), Reject::kSchemaVersion);
   // A message without a header has schema version 0: refused, never guessed.

@@ -68,8 +68,8 @@ TEST(ModelCodecTest, FootprintCheckRefusesOtherArchitectureOrPrecision) {
 
   nn::QuantisationConfig eight_bit;
   eight_bit.layer.weight = fixed::Spec{8, 3};
-  EXPECT_FALSE(same_footprint(deployed, nn::quantise(nn::FloatMlp({5, 25, 30, 1}, 1), eight_bit),
-                              &error));
+  EXPECT_FALSE(
+      same_footprint(deployed, nn::quantise(nn::FloatMlp({5, 25, 30, 1}, 1), eight_bit), &error));
   EXPECT_NE(error.find("precision"), std::string::npos);
   EXPECT_FALSE(same_footprint(deployed, nn::quantise(nn::FloatMlp({5, 20, 30, 1}, 1)), &error));
   EXPECT_NE(error.find("architecture"), std::string::npos);

@@ -14,8 +14,8 @@ v1::Truth truth(uint64_t id, uint32_t level) {
   return t;
 }
 
-v1::Decision decision(uint64_t id, uint32_t level, uint64_t version,
-                      std::vector<int32_t> live, std::vector<int32_t> frozen) {
+v1::Decision decision(uint64_t id, uint32_t level, uint64_t version, std::vector<int32_t> live,
+                      std::vector<int32_t> frozen) {
   v1::Decision d;
   d.set_event_id(id);
   d.set_model_version(version);
