@@ -11,8 +11,8 @@ packages=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libhepmc3-dev
 )
-# Tests also need a real Prometheus server and promtool.
-if [ "${1:-}" = "--test" ]; then packages+=(prometheus curl); fi
+# Tests also need a real Prometheus server and promtool, and numpy to np.load exported tables.
+if [ "${1:-}" = "--test" ]; then packages+=(prometheus python3-numpy); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -57,6 +57,7 @@ double EventGenerator::z0_resolution(double abs_eta) const {
 
 void EventGenerator::add_particle(double pt, double eta, double phi, double z, Origin origin,
                                   GeneratedEvent* ev) {
+  if (truth_) truth_->particles.push_back({pt, eta, phi, z, origin, -1});
   // Cheap early exits on truth far outside acceptance (pT resolution ~1-2 %, eta ~1e-3).
   if (pt < 0.9 * cfg_.pt_min || std::abs(eta) > cfg_.eta_max + 0.05) return;
   const double abs_eta = std::abs(eta);
@@ -74,6 +75,7 @@ void EventGenerator::add_particle(double pt, double eta, double phi, double z, O
   }
   t.phi0 = wrap_phi(phi + cfg_.phi0_res * gauss(rng_));
   t.d0 = cfg_.d0_res_cm * gauss(rng_);
+  if (truth_) truth_->particles.back().track = static_cast<int32_t>(ev->tracks.size());
   ev->tracks.push_back(t);
   ev->origin.push_back(origin);
 }
@@ -142,6 +144,13 @@ void EventGenerator::add_fakes(GeneratedEvent* ev) {
 }
 
 void EventGenerator::next(const DegradationState& state, GeneratedEvent* out) {
+  next(state, out, nullptr);
+}
+
+void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
+                          GeneratorTruth* truth) {
+  truth_ = truth;
+  if (truth_) truth_->particles.clear();
   out->tracks.clear();
   out->origin.clear();
   out->pv_z0 = cfg_.beam_sigma_z_cm * gauss(rng_);
@@ -152,12 +161,28 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out) {
   }
   add_fakes(out);
 
-  // Fisher-Yates shuffle of tracks and truth together, then degrade and digitise.
+  // Fisher-Yates shuffle of tracks and truth together, then degrade and digitise. When
+  // particles are recorded, the same swaps on an identity permutation tell where each went.
   const size_t n = out->tracks.size();
+  std::vector<int32_t> slot_of;  // original index -> final index; only when recording
+  std::vector<int32_t> held;     // final index -> original index
+  if (truth_) {
+    held.resize(n);
+    for (size_t i = 0; i < n; ++i) held[i] = static_cast<int32_t>(i);
+  }
   for (size_t i = n; i > 1; --i) {
     const size_t j = uniform_index(rng_, static_cast<uint32_t>(i));
     std::swap(out->tracks[i - 1], out->tracks[j]);
     std::swap(out->origin[i - 1], out->origin[j]);
+    if (truth_) std::swap(held[i - 1], held[j]);
+  }
+  if (truth_) {
+    slot_of.resize(n);
+    for (size_t k = 0; k < n; ++k) slot_of[held[k]] = static_cast<int32_t>(k);
+    for (GeneratedParticle& p : truth_->particles) {
+      if (p.track >= 0) p.track = slot_of[p.track];
+    }
+    truth_ = nullptr;
   }
   for (Track& t : out->tracks) {
     apply_smear(state.smear, t, smear_rng_);

@@ -13,6 +13,11 @@
 //   5. the degradation smear of the current DegradationState (see smear.h);
 //   6. digitisation (track_word.h) and a shuffle, so that track order carries no truth.
 //
+// On request (next() with a GeneratorTruth), the particles handed to the tracker model are
+// also recorded, each with the index of the track it became: what tracking efficiency is
+// measured against. Recording draws no random numbers, so events are the same bytes with or
+// without it.
+//
 // Only particles above pt_min are ever generated: a Poisson count thinned by the probability
 // of passing the threshold is again Poisson, so drawing the thinned count with the spectrum's
 // tail is exact and saves generating the ~95 % of soft particles the tracker never sees.
@@ -26,6 +31,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "common/physics/rng.h"
 #include "common/physics/track.h"
@@ -91,6 +97,22 @@ struct GeneratorConfig {
   double fake_d0_sigma_cm = 0.5;     // fakes do not point back to the beam line
 };
 
+// One charged particle as generated, before the tracker model measured it.
+struct GeneratedParticle {
+  double pt = 0;   // true [GeV]
+  double eta = 0;  // true
+  double phi = 0;  // true [rad]
+  double z0 = 0;   // true production vertex z [cm]
+  Origin origin = Origin::kPileup;
+  int32_t track = -1;  // its index in GeneratedEvent::tracks; -1 if it left no track
+};
+
+// Particle-level truth of one event: every particle handed to the tracker model, i.e. all
+// generated charged particles except jet constituents below 0.9 pt_min (never materialised).
+struct GeneratorTruth {
+  std::vector<GeneratedParticle> particles;
+};
+
 class EventGenerator {
  public:
   EventGenerator(const GeneratorConfig& cfg, uint64_t seed);
@@ -99,6 +121,9 @@ class EventGenerator {
   GeneratedEvent next(const DegradationState& state);
   // Same, into *out, reusing its vectors (no allocation once warm).
   void next(const DegradationState& state, GeneratedEvent* out);
+  // Same, and records the event's particles in *truth (replacing its contents); the event is
+  // identical to the one next(state, out) would have given.
+  void next(const DegradationState& state, GeneratedEvent* out, GeneratorTruth* truth);
 
   const GeneratorConfig& config() const { return cfg_; }
 
@@ -116,6 +141,7 @@ class EventGenerator {
   Rng smear_rng_;             // degradation only
   double pu_particles_mean_;  // per pile-up interaction, above pt_min, |eta| < eta_gen_max
   double exp_minus_pu_mean_;
+  GeneratorTruth* truth_ = nullptr;  // set only during a next() that records particles
 };
 
 }  // namespace l1t::physics

@@ -1,0 +1,223 @@
+#include "common/physics/event_statistics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+namespace l1t::physics {
+namespace {
+
+// Index of the bin [edges[i], edges[i+1]) holding x, or -1 outside all bins.
+int bin_of(const std::vector<double>& edges, double x) {
+  if (edges.size() < 2 || x < edges.front() || x >= edges.back()) return -1;
+  const auto it = std::upper_bound(edges.begin(), edges.end(), x);
+  return static_cast<int>(it - edges.begin()) - 1;
+}
+
+// Quantile q of sorted values, linearly interpolated between order statistics.
+double quantile(const std::vector<float>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const size_t lo = static_cast<size_t>(pos);
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+ResolutionBin resolution(std::vector<float> residuals, double lo, double hi) {
+  ResolutionBin b;
+  b.abs_eta_lo = lo;
+  b.abs_eta_hi = hi;
+  b.tracks = residuals.size();
+  if (residuals.empty()) return b;
+  double sum = 0, sum_sq = 0;
+  for (float r : residuals) sum += r;
+  b.mean_cm = sum / static_cast<double>(residuals.size());
+  for (float r : residuals) sum_sq += (r - b.mean_cm) * (r - b.mean_cm);
+  b.rms_cm = std::sqrt(sum_sq / static_cast<double>(residuals.size()));
+  std::sort(residuals.begin(), residuals.end());
+  // +-1 sigma of a Gaussian: 15.87 % and 84.13 %.
+  b.width68_cm = 0.5 * (quantile(residuals, 0.841345) - quantile(residuals, 0.158655));
+  return b;
+}
+
+double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
+
+}  // namespace
+
+EventStatistics::EventStatistics(EventStatisticsConfig cfg) : cfg_(std::move(cfg)) {
+  const size_t pt_bins = cfg_.pt_edges.size() > 1 ? cfg_.pt_edges.size() - 1 : 0;
+  const size_t eta_bins = cfg_.abs_eta_edges.size() > 1 ? cfg_.abs_eta_edges.size() - 1 : 0;
+  generated_.assign(pt_bins, 0);
+  reconstructed_.assign(pt_bins, 0);
+  z0_residuals_.resize(eta_bins);
+}
+
+void EventStatistics::add(const GeneratedEvent& ev, const GeneratorTruth& truth) {
+  ++events_;
+  const double n = static_cast<double>(ev.tracks.size());
+  tracks_ += n;
+  tracks_sq_ += n * n;
+  for (size_t i = 0; i < ev.tracks.size(); ++i) {
+    switch (ev.origin[i]) {
+      case Origin::kPrimary: {
+        ++primary_;
+        const int b = bin_of(cfg_.abs_eta_edges, std::abs(ev.tracks[i].eta()));
+        if (b >= 0) z0_residuals_[b].push_back(static_cast<float>(ev.tracks[i].z0 - ev.pv_z0));
+        break;
+      }
+      case Origin::kPileup:
+        ++pileup_;
+        break;
+      case Origin::kFake:
+        ++fake_;
+        break;
+    }
+  }
+  for (const GeneratedParticle& p : truth.particles) {
+    if (p.pt < cfg_.pt_min || std::abs(p.eta) >= cfg_.eta_max || std::abs(p.z0) >= cfg_.z0_max) {
+      continue;
+    }
+    const bool found = p.track >= 0;
+    ++generated_all_;
+    reconstructed_all_ += found;
+    const int b = bin_of(cfg_.pt_edges, p.pt);
+    if (b < 0) continue;
+    ++generated_[b];
+    reconstructed_[b] += found;
+  }
+  const FastHistoResult v = find_vertex(ev.tracks, cfg_.fasthisto);
+  const double dz = v.z0 - ev.pv_z0;
+  if (v.found && std::abs(dz) < cfg_.vertex_window_cm) {
+    ++vertex_found_;
+    vertex_residual_sq_ += dz * dz;
+  }
+}
+
+EventStatisticsSummary EventStatistics::summary(int level, double smear) const {
+  EventStatisticsSummary s;
+  s.events = events_;
+  s.level = level;
+  s.smear = smear;
+  const double n_ev = static_cast<double>(events_);
+  const double tracks = static_cast<double>(primary_ + pileup_ + fake_);
+  s.tracks_per_event_mean = ratio(tracks_, n_ev);
+  s.tracks_per_event_rms = std::sqrt(
+      std::max(0.0, ratio(tracks_sq_, n_ev) - s.tracks_per_event_mean * s.tracks_per_event_mean));
+  s.pv_tracks_per_event_mean = ratio(static_cast<double>(primary_), n_ev);
+  s.pileup_tracks_per_event_mean = ratio(static_cast<double>(pileup_), n_ev);
+  s.fake_tracks_per_event_mean = ratio(static_cast<double>(fake_), n_ev);
+  s.pv_track_fraction = ratio(static_cast<double>(primary_), tracks);
+  s.fake_fraction = ratio(static_cast<double>(fake_), tracks);
+  s.efficiency_overall =
+      ratio(static_cast<double>(reconstructed_all_), static_cast<double>(generated_all_));
+  for (size_t b = 0; b < generated_.size(); ++b) {
+    EfficiencyBin e;
+    e.pt_lo = cfg_.pt_edges[b];
+    e.pt_hi = cfg_.pt_edges[b + 1];
+    e.generated = generated_[b];
+    e.reconstructed = reconstructed_[b];
+    const double g = static_cast<double>(e.generated);
+    e.efficiency = ratio(static_cast<double>(e.reconstructed), g);
+    e.error = g > 0 ? std::sqrt(e.efficiency * (1 - e.efficiency) / g) : 0.0;
+    s.efficiency_vs_pt.push_back(e);
+  }
+  for (size_t b = 0; b < z0_residuals_.size(); ++b) {
+    s.z0_resolution_vs_eta.push_back(
+        resolution(z0_residuals_[b], cfg_.abs_eta_edges[b], cfg_.abs_eta_edges[b + 1]));
+  }
+  s.vertex_window_cm = cfg_.vertex_window_cm;
+  s.fasthisto_efficiency = ratio(static_cast<double>(vertex_found_), n_ev);
+  s.fasthisto_resolution_cm =
+      std::sqrt(ratio(vertex_residual_sq_, static_cast<double>(vertex_found_)));
+  return s;
+}
+
+EventStatisticsSummary describe_events(const GeneratorConfig& gen, uint64_t seed,
+                                       const DegradationState& state, uint64_t n,
+                                       const EventStatisticsConfig& cfg) {
+  EventGenerator generator(gen, seed);
+  EventStatistics stats(cfg);
+  GeneratedEvent ev;
+  GeneratorTruth truth;
+  for (uint64_t i = 0; i < n; ++i) {
+    generator.next(state, &ev, &truth);
+    stats.add(ev, truth);
+  }
+  return stats.summary(state.level, state.smear);
+}
+
+nlohmann::json to_json(const EventStatisticsSummary& s) {
+  nlohmann::json eff = nlohmann::json::array();
+  for (const EfficiencyBin& b : s.efficiency_vs_pt) {
+    eff.push_back({{"pt_lo", b.pt_lo},
+                   {"pt_hi", b.pt_hi},
+                   {"generated", b.generated},
+                   {"reconstructed", b.reconstructed},
+                   {"efficiency", b.efficiency},
+                   {"error", b.error}});
+  }
+  nlohmann::json res = nlohmann::json::array();
+  for (const ResolutionBin& b : s.z0_resolution_vs_eta) {
+    res.push_back({{"abs_eta_lo", b.abs_eta_lo},
+                   {"abs_eta_hi", b.abs_eta_hi},
+                   {"tracks", b.tracks},
+                   {"mean_cm", b.mean_cm},
+                   {"rms_cm", b.rms_cm},
+                   {"width68_cm", b.width68_cm}});
+  }
+  return {{"events", s.events},
+          {"level", s.level},
+          {"smear", s.smear},
+          {"tracks_per_event_mean", s.tracks_per_event_mean},
+          {"tracks_per_event_rms", s.tracks_per_event_rms},
+          {"pv_tracks_per_event_mean", s.pv_tracks_per_event_mean},
+          {"pileup_tracks_per_event_mean", s.pileup_tracks_per_event_mean},
+          {"fake_tracks_per_event_mean", s.fake_tracks_per_event_mean},
+          {"pv_track_fraction", s.pv_track_fraction},
+          {"fake_fraction", s.fake_fraction},
+          {"efficiency_overall", s.efficiency_overall},
+          {"efficiency_vs_pt", eff},
+          {"z0_resolution_vs_eta", res},
+          {"fasthisto_window_cm", s.vertex_window_cm},
+          {"fasthisto_efficiency", s.fasthisto_efficiency},
+          {"fasthisto_resolution_cm", s.fasthisto_resolution_cm}};
+}
+
+std::string format_table(const EventStatisticsSummary& s) {
+  std::string out;
+  char line[160];
+  auto add = [&](const char* fmt, auto... args) {
+    std::snprintf(line, sizeof line, fmt, args...);
+    out += line;
+  };
+  add("events %llu at level %d (smear %.3f)\n", static_cast<unsigned long long>(s.events), s.level,
+      s.smear);
+  add("tracks per event      %8.1f  (rms %.1f)\n", s.tracks_per_event_mean, s.tracks_per_event_rms);
+  add("  primary vertex      %8.1f  (fraction %.4f)\n", s.pv_tracks_per_event_mean,
+      s.pv_track_fraction);
+  add("  pile-up             %8.1f\n", s.pileup_tracks_per_event_mean);
+  add("  fake                %8.1f  (fraction %.4f)\n", s.fake_tracks_per_event_mean,
+      s.fake_fraction);
+  add("FastHisto vertex      efficiency %.4f (within %.2f cm), resolution %.4f cm\n",
+      s.fasthisto_efficiency, s.vertex_window_cm, s.fasthisto_resolution_cm);
+  add("\ntracking efficiency (all pT: %.4f)\n", s.efficiency_overall);
+  add("  %-14s %10s %10s %10s %8s\n", "pT [GeV]", "generated", "tracks", "efficiency", "error");
+  for (const EfficiencyBin& b : s.efficiency_vs_pt) {
+    char range[32];
+    std::snprintf(range, sizeof range, "[%g, %g)", b.pt_lo, b.pt_hi);
+    add("  %-14s %10llu %10llu %10.4f %8.4f\n", range, static_cast<unsigned long long>(b.generated),
+        static_cast<unsigned long long>(b.reconstructed), b.efficiency, b.error);
+  }
+  add("\nprimary-track z0 - z_PV by |eta|\n");
+  add("  %-14s %10s %10s %10s %10s\n", "|eta|", "tracks", "mean [cm]", "rms [cm]", "w68 [cm]");
+  for (const ResolutionBin& b : s.z0_resolution_vs_eta) {
+    char range[32];
+    std::snprintf(range, sizeof range, "[%g, %g)", b.abs_eta_lo, b.abs_eta_hi);
+    add("  %-14s %10llu %10.4f %10.4f %10.4f\n", range, static_cast<unsigned long long>(b.tracks),
+        b.mean_cm, b.rms_cm, b.width68_cm);
+  }
+  return out;
+}
+
+}  // namespace l1t::physics

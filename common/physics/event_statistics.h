@@ -1,0 +1,100 @@
+// What a trigger physicist checks before trusting a sample: multiplicities, the share of tracks
+// from the primary vertex and of fakes, tracking efficiency against generated particles, z0
+// resolution by |eta|, and how well FastHisto finds the primary vertex.
+//
+// EventStatistics accumulates events (with their particle truth) and summarises them;
+// describe_events() generates N events and does both. No sockets: the emulator's --describe
+// and tests call the same code.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/physics/event_generator.h"
+#include "common/physics/fasthisto.h"
+#include "common/physics/track.h"
+
+namespace l1t::physics {
+
+struct EventStatisticsConfig {
+  // Efficiency: generated charged particles with true pT >= pt_min, |eta| < eta_max and
+  // |z| < z0_max (the L1 acceptance) are the denominator, binned in true pT.
+  std::vector<double> pt_edges{2, 3, 5, 10, 20, 50, 100};
+  double pt_min = 2.0;
+  double eta_max = 2.4;
+  double z0_max = 15.0;
+  // z0 resolution of primary tracks, binned in measured |eta|.
+  std::vector<double> abs_eta_edges{0, 1.2, 1.6, 2.0, 2.4};
+  // FastHisto counts as right when within this distance of the true primary vertex.
+  double vertex_window_cm = 0.5;
+  FastHistoConfig fasthisto;  // the inference node's defaults
+};
+
+struct EfficiencyBin {
+  double pt_lo = 0, pt_hi = 0;
+  uint64_t generated = 0;      // particles in the denominator
+  uint64_t reconstructed = 0;  // of those, how many left a track
+  double efficiency = 0;       // 0 for an empty bin
+  double error = 0;            // binomial, sqrt(e (1 - e) / n)
+};
+
+struct ResolutionBin {
+  double abs_eta_lo = 0, abs_eta_hi = 0;
+  uint64_t tracks = 0;
+  double mean_cm = 0;     // mean of z0 - pv_z0 (a bias would show here)
+  double rms_cm = 0;      // RMS about the mean
+  double width68_cm = 0;  // half the central 68 % interval: robust against tails
+};
+
+struct EventStatisticsSummary {
+  uint64_t events = 0;
+  int level = 0;
+  double smear = 0;
+  double tracks_per_event_mean = 0;
+  double tracks_per_event_rms = 0;  // event-to-event spread (standard deviation)
+  double pv_tracks_per_event_mean = 0;
+  double pileup_tracks_per_event_mean = 0;
+  double fake_tracks_per_event_mean = 0;
+  double pv_track_fraction = 0;   // primary tracks / all tracks
+  double fake_fraction = 0;       // fake tracks / all tracks
+  double efficiency_overall = 0;  // all pT >= pt_min, including beyond the last pT edge
+  std::vector<EfficiencyBin> efficiency_vs_pt;
+  std::vector<ResolutionBin> z0_resolution_vs_eta;
+  double vertex_window_cm = 0;
+  double fasthisto_efficiency = 0;     // events with |z_FH - z_PV| < vertex_window_cm
+  double fasthisto_resolution_cm = 0;  // RMS of z_FH - z_PV over those events
+};
+
+class EventStatistics {
+ public:
+  explicit EventStatistics(EventStatisticsConfig cfg = {});
+
+  void add(const GeneratedEvent& ev, const GeneratorTruth& truth);
+  // level and smear are copied into the summary as given (the accumulator does not know them).
+  EventStatisticsSummary summary(int level = 0, double smear = 0) const;
+
+ private:
+  EventStatisticsConfig cfg_;
+  uint64_t events_ = 0;
+  double tracks_ = 0, tracks_sq_ = 0;
+  uint64_t primary_ = 0, pileup_ = 0, fake_ = 0;
+  std::vector<uint64_t> generated_, reconstructed_;  // per pT bin
+  uint64_t generated_all_ = 0, reconstructed_all_ = 0;
+  std::vector<std::vector<float>> z0_residuals_;  // per |eta| bin, kept for the quantiles
+  uint64_t vertex_found_ = 0;
+  double vertex_residual_sq_ = 0;
+};
+
+// Generates n events with a fresh generator (config and seed) under one degradation state
+// and summarises them.
+EventStatisticsSummary describe_events(const GeneratorConfig& gen, uint64_t seed,
+                                       const DegradationState& state, uint64_t n,
+                                       const EventStatisticsConfig& cfg = {});
+
+// The summary as JSON (keys as the field names) and as a table for a terminal.
+nlohmann::json to_json(const EventStatisticsSummary& s);
+std::string format_table(const EventStatisticsSummary& s);
+
+}  // namespace l1t::physics

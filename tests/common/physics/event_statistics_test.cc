@@ -1,0 +1,194 @@
+#include "common/physics/event_statistics.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+#include <string>
+
+#include "common/physics/track_word.h"
+
+namespace l1t::physics {
+namespace {
+
+Track make_track(double pt, double eta, double z0) {
+  Track t;
+  t.inv_r = kPtFromInvR / pt;
+  t.tan_lambda = std::sinh(eta);
+  t.z0 = z0;
+  return t;
+}
+
+std::string event_bytes(const GeneratedEvent& ev) {
+  std::string s = pack_tracks(ev.tracks);
+  for (Origin o : ev.origin) s.push_back(static_cast<char>(o));
+  s.append(reinterpret_cast<const char*>(&ev.pv_z0), sizeof ev.pv_z0);
+  return s;
+}
+
+TEST(GeneratorTruthTest, RecordingParticlesDoesNotChangeTheEvents) {
+  EventGenerator plain({}, 42), recording({}, 42);
+  GeneratedEvent a, b;
+  GeneratorTruth truth;
+  for (int i = 0; i < 20; ++i) {
+    const DegradationState s{i % 3, 0.05 * (i % 3)};
+    plain.next(s, &a);
+    recording.next(s, &b, &truth);
+    ASSERT_EQ(event_bytes(a), event_bytes(b)) << "event " << i;
+    EXPECT_FALSE(truth.particles.empty());
+  }
+}
+
+TEST(GeneratorTruthTest, ParticlesPointAtTheirTracks) {
+  EventGenerator g({}, 9);
+  GeneratedEvent ev;
+  GeneratorTruth truth;
+  for (int i = 0; i < 10; ++i) {
+    g.next({}, &ev, &truth);
+    std::set<int32_t> used;
+    size_t real_tracks = 0;
+    for (Origin o : ev.origin) real_tracks += o != Origin::kFake;
+    for (const GeneratedParticle& p : truth.particles) {
+      if (p.track < 0) continue;
+      ASSERT_LT(static_cast<size_t>(p.track), ev.tracks.size());
+      EXPECT_TRUE(used.insert(p.track).second) << "two particles share track " << p.track;
+      const Track& t = ev.tracks[p.track];
+      EXPECT_EQ(ev.origin[p.track], p.origin);
+      // Undegraded: the track is the particle measured with ~1-2 % pT, 1e-3 eta resolution.
+      EXPECT_NEAR(t.pt() / p.pt, 1.0, 0.1);
+      EXPECT_NEAR(t.eta(), p.eta, 0.01);
+      EXPECT_NEAR(t.z0, p.z0, 5 * 0.65);
+    }
+    EXPECT_EQ(used.size(), real_tracks) << "every non-fake track comes from one particle";
+  }
+}
+
+// Two hand-made events with known answers.
+TEST(EventStatisticsTest, CountsAHandMadeSample) {
+  GeneratedEvent ev;
+  ev.pv_z0 = 1.0;
+  ev.tracks = {make_track(10, 0.5, 1.1), make_track(10, 0.3, 0.9), make_track(10, 1.4, 1.3),
+               make_track(2.5, 0.0, -5.0), make_track(3, 2.0, 10.0)};
+  ev.origin = {Origin::kPrimary, Origin::kPrimary, Origin::kPrimary, Origin::kPileup,
+               Origin::kFake};
+  GeneratorTruth truth;
+  truth.particles = {
+      {2.5, 0.5, 0, 1.0, Origin::kPrimary, 0},   // [2, 3): found
+      {4.0, 0.1, 0, 1.0, Origin::kPrimary, -1},  // [3, 5): lost
+      {1.5, 0.1, 0, 1.0, Origin::kPileup, -1},   // below pT threshold: not counted
+      {10, 2.45, 0, 1.0, Origin::kPileup, -1},   // outside |eta| < 2.4
+      {10, 0.0, 0, 20.0, Origin::kPileup, -1},   // outside |z| < 15
+      {150, 0.0, 0, 1.0, Origin::kPrimary, 2},   // beyond the last pT edge: overall only
+  };
+  EventStatistics stats;
+  stats.add(ev, truth);
+  stats.add(GeneratedEvent{}, GeneratorTruth{});  // an empty event: no vertex found
+  const EventStatisticsSummary s = stats.summary(3, 0.03);
+
+  EXPECT_EQ(s.events, 2u);
+  EXPECT_EQ(s.level, 3);
+  EXPECT_DOUBLE_EQ(s.smear, 0.03);
+  EXPECT_DOUBLE_EQ(s.tracks_per_event_mean, 2.5);
+  EXPECT_DOUBLE_EQ(s.tracks_per_event_rms, 2.5);
+  EXPECT_DOUBLE_EQ(s.pv_tracks_per_event_mean, 1.5);
+  EXPECT_DOUBLE_EQ(s.pv_track_fraction, 0.6);
+  EXPECT_DOUBLE_EQ(s.fake_fraction, 0.2);
+  EXPECT_DOUBLE_EQ(s.efficiency_overall, 2.0 / 3.0);
+
+  ASSERT_EQ(s.efficiency_vs_pt.size(), 6u);
+  EXPECT_EQ(s.efficiency_vs_pt[0].generated, 1u);
+  EXPECT_EQ(s.efficiency_vs_pt[0].reconstructed, 1u);
+  EXPECT_DOUBLE_EQ(s.efficiency_vs_pt[0].efficiency, 1.0);
+  EXPECT_EQ(s.efficiency_vs_pt[1].generated, 1u);
+  EXPECT_DOUBLE_EQ(s.efficiency_vs_pt[1].efficiency, 0.0);
+  for (size_t b = 2; b < 6; ++b) EXPECT_EQ(s.efficiency_vs_pt[b].generated, 0u);
+  EXPECT_DOUBLE_EQ(s.efficiency_vs_pt[5].pt_hi, 100);
+
+  ASSERT_EQ(s.z0_resolution_vs_eta.size(), 4u);
+  EXPECT_EQ(s.z0_resolution_vs_eta[0].tracks, 2u);  // residuals +0.1 and -0.1
+  EXPECT_NEAR(s.z0_resolution_vs_eta[0].mean_cm, 0.0, 1e-6);
+  EXPECT_NEAR(s.z0_resolution_vs_eta[0].rms_cm, 0.1, 1e-6);
+  EXPECT_EQ(s.z0_resolution_vs_eta[1].tracks, 1u);  // |eta| 1.4
+  EXPECT_NEAR(s.z0_resolution_vs_eta[1].mean_cm, 0.3, 1e-6);
+  EXPECT_NEAR(s.z0_resolution_vs_eta[1].rms_cm, 0.0, 1e-6);
+  EXPECT_EQ(s.z0_resolution_vs_eta[3].tracks, 0u);
+
+  // The three hard primaries win FastHisto in event 1; event 2 has no vertex.
+  EXPECT_DOUBLE_EQ(s.fasthisto_efficiency, 0.5);
+  EXPECT_LT(s.fasthisto_resolution_cm, 0.2);
+}
+
+TEST(EventStatisticsTest, RobustWidthIgnoresATail) {
+  GeneratedEvent ev;
+  ev.pv_z0 = 0;
+  for (int i = 0; i < 1000; ++i) {
+    // Uniform-ish core of +-0.2 cm and one far outlier.
+    const double z = i == 0 ? 10.0 : -0.2 + 0.4 * i / 1000.0;
+    ev.tracks.push_back(make_track(5, 0.1, z));
+    ev.origin.push_back(Origin::kPrimary);
+  }
+  EventStatistics stats;
+  stats.add(ev, {});
+  const ResolutionBin& b = stats.summary().z0_resolution_vs_eta[0];
+  EXPECT_GT(b.rms_cm, 0.3);
+  EXPECT_NEAR(b.width68_cm, 0.4 * 0.68 / 2, 0.01);
+}
+
+TEST(EventStatisticsTest, DefaultGeneratorLooksLikeTheHlLhc) {
+  const EventStatisticsSummary s = describe_events({}, 1, {}, 300);
+  EXPECT_EQ(s.events, 300u);
+  EXPECT_GT(s.tracks_per_event_mean, 250);
+  EXPECT_LT(s.tracks_per_event_mean, 350);
+  EXPECT_GT(s.tracks_per_event_rms, 10);
+  EXPECT_GT(s.pv_track_fraction, 0.05);
+  EXPECT_LT(s.pv_track_fraction, 0.25);
+  EXPECT_NEAR(s.fake_fraction, 0.02, 0.005);
+  // The tracker model has no hit inefficiency: only resolution migration at the thresholds.
+  EXPECT_GT(s.efficiency_overall, 0.97);
+  for (const EfficiencyBin& b : s.efficiency_vs_pt) {
+    if (b.generated < 100) continue;
+    EXPECT_GT(b.efficiency, b.pt_lo >= 3 ? 0.99 : 0.9) << "pT bin " << b.pt_lo;
+    EXPECT_LE(b.efficiency, 1.0);
+  }
+  // Primary-track residuals follow the configured z0 resolution by |eta|.
+  const double expected[] = {0.18, 0.29, 0.46, 0.65};
+  ASSERT_EQ(s.z0_resolution_vs_eta.size(), 4u);
+  for (size_t b = 0; b < 4; ++b) {
+    EXPECT_NEAR(s.z0_resolution_vs_eta[b].rms_cm, expected[b], 0.15 * expected[b]) << b;
+    EXPECT_NEAR(s.z0_resolution_vs_eta[b].width68_cm, expected[b], 0.15 * expected[b]) << b;
+  }
+  EXPECT_GT(s.fasthisto_efficiency, 0.8);
+  EXPECT_GT(s.fasthisto_resolution_cm, 0.0);
+  EXPECT_LT(s.fasthisto_resolution_cm, 0.25);
+}
+
+TEST(EventStatisticsTest, DegradationWidensTheResidualsNotTheCollisions) {
+  const EventStatisticsSummary clean = describe_events({}, 5, {0, 0.0}, 100);
+  const EventStatisticsSummary smeared = describe_events({}, 5, {10, 0.10}, 100);
+  // Same collisions: the smear acts after acceptance, so multiplicities are identical.
+  EXPECT_DOUBLE_EQ(clean.tracks_per_event_mean, smeared.tracks_per_event_mean);
+  EXPECT_DOUBLE_EQ(clean.pv_track_fraction, smeared.pv_track_fraction);
+  EXPECT_GT(smeared.z0_resolution_vs_eta[0].rms_cm, clean.z0_resolution_vs_eta[0].rms_cm * 1.3);
+  EXPECT_EQ(smeared.level, 10);
+}
+
+TEST(EventStatisticsTest, JsonAndTableCarryEveryQuantity) {
+  const EventStatisticsSummary s = describe_events({}, 3, {}, 5);
+  const nlohmann::json j = to_json(s);
+  for (const char* key :
+       {"events", "level", "smear", "tracks_per_event_mean", "tracks_per_event_rms",
+        "pv_tracks_per_event_mean", "pv_track_fraction", "fake_fraction", "efficiency_vs_pt",
+        "z0_resolution_vs_eta", "fasthisto_efficiency", "fasthisto_resolution_cm"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["efficiency_vs_pt"].size(), 6u);
+  EXPECT_EQ(j["z0_resolution_vs_eta"].size(), 4u);
+  EXPECT_TRUE(j["efficiency_vs_pt"][0].contains("efficiency"));
+  const std::string table = format_table(s);
+  EXPECT_NE(table.find("tracks per event"), std::string::npos);
+  EXPECT_NE(table.find("[2, 3)"), std::string::npos);
+  EXPECT_NE(table.find("[2, 2.4)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace l1t::physics

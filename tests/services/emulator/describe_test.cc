@@ -1,0 +1,115 @@
+// The emulator's offline modes, run as the real binary: --describe and --export open no
+// socket and print or write what a physicist checks before using a sample.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+const std::string kBinary = L1T_BINARY_DIR "/bin/l1t-emulator";
+const std::string kConfig = L1T_SOURCE_DIR "/configs/default.yaml";
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr
+};
+
+RunResult run_emulator(const std::string& args) {
+  RunResult r;
+  const std::string cmd = kBinary + " --config " + kConfig + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Endpoints and a metrics address that cannot be bound on this host (TEST-NET-1): if the
+// offline mode opened any socket or the metrics port, it would fail.
+const std::string kUnbindable =
+    " --set metrics.bind_address=192.0.2.1 --set endpoints.events=tcp://192.0.2.1:5550"
+    " --set endpoints.truth=tcp://192.0.2.1:5551";
+
+TEST(EmulatorDescribeTest, JsonHasEveryKeyInPlausibleRanges) {
+  const RunResult r = run_emulator("--describe --events 50 --json" + kUnbindable);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << "stdout is not JSON alone:\n" << r.out;
+
+  EXPECT_EQ(j["events"], 50);
+  EXPECT_EQ(j["level"], 0);
+  EXPECT_EQ(j["smear"], 0.0);
+  const double tracks = j["tracks_per_event_mean"];
+  EXPECT_GE(tracks, 150);
+  EXPECT_LE(tracks, 450);
+  EXPECT_GT(j["tracks_per_event_rms"].get<double>(), 0);
+  const double pv_fraction = j["pv_track_fraction"];
+  EXPECT_GE(pv_fraction, 0.05);
+  EXPECT_LE(pv_fraction, 0.25);
+  EXPECT_NEAR(j["pv_tracks_per_event_mean"].get<double>(), pv_fraction * tracks, 1e-6 * tracks);
+  EXPECT_GT(j["fake_fraction"].get<double>(), 0.0);
+  EXPECT_LT(j["fake_fraction"].get<double>(), 0.05);
+
+  ASSERT_EQ(j["efficiency_vs_pt"].size(), 6u);
+  EXPECT_EQ(j["efficiency_vs_pt"][0]["pt_lo"], 2.0);
+  EXPECT_EQ(j["efficiency_vs_pt"][5]["pt_hi"], 100.0);
+  for (const auto& b : j["efficiency_vs_pt"]) {
+    const double e = b["efficiency"];
+    EXPECT_GE(e, 0.0);
+    EXPECT_LE(e, 1.0);
+    if (b["generated"].get<int>() > 50) {
+      EXPECT_GT(e, 0.9) << b.dump();
+    }
+  }
+  ASSERT_EQ(j["z0_resolution_vs_eta"].size(), 4u);
+  double previous = 0;
+  for (const auto& b : j["z0_resolution_vs_eta"]) {
+    const double rms = b["rms_cm"];
+    EXPECT_GT(rms, 0.1) << b.dump();
+    EXPECT_LT(rms, 1.0) << b.dump();
+    EXPECT_GT(rms, previous) << "resolution worsens with |eta|";
+    previous = rms;
+  }
+  const double fh_eff = j["fasthisto_efficiency"];
+  EXPECT_GT(fh_eff, 0.7);
+  EXPECT_LE(fh_eff, 1.0);
+  const double fh_res = j["fasthisto_resolution_cm"];
+  EXPECT_GT(fh_res, 0.0);
+  EXPECT_LT(fh_res, 0.5);
+}
+
+TEST(EmulatorDescribeTest, TableByDefaultAndLevelsFromTheSchedule) {
+  const RunResult table = run_emulator("--describe --events 5 --level 10" + kUnbindable);
+  ASSERT_EQ(table.exit_code, 0) << table.out;
+  EXPECT_NE(table.out.find("level 10 (smear 0.100)"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("tracking efficiency"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("FastHisto"), std::string::npos) << table.out;
+
+  const RunResult beyond = run_emulator("--describe --events 5 --level 11");
+  EXPECT_EQ(beyond.exit_code, 2) << beyond.out;
+  EXPECT_NE(beyond.out.find("level"), std::string::npos) << beyond.out;
+}
+
+TEST(EmulatorDescribeTest, ExportWritesEveryLevel) {
+  std::string tmpl = "/tmp/l1t-test-export-XXXXXX";
+  const std::string dir = mkdtemp(tmpl.data());
+  const RunResult r = run_emulator("--export " + dir + "/out --events 2" + kUnbindable);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* base :
+       {"level_00_smear_0.000", "level_05_smear_0.050", "level_10_smear_0.100"}) {
+    for (const char* ext : {".csv", ".npy", ".json"}) {
+      EXPECT_TRUE(std::filesystem::exists(dir + "/out/" + base + ext)) << base << ext;
+    }
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir + "/out/manifest.json"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
