@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   runtime::ProcessOptions options;
   runtime::add_process_options(app, &options);
   std::string save_initial;
-  app.add_option("--save-initial", save_initial, "write the starting model to this file");
+  app.add_option("--save-initial", save_initial, "write the starting model to this file and exit");
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(options, &cfg)) return 2;
@@ -139,9 +139,15 @@ int main(int argc, char** argv) {
   };
   const v1::ModelUpdate base = make_update(1, 0);
   v1::ModelUpdate current = base;
+  // Tool mode: write the starting model and stop, so it can be inspected or exported.
   if (!save_initial.empty()) {
     std::string error;
-    if (!transport::write_model_file(save_initial, base, &error)) spdlog::error("{}", error);
+    if (!transport::write_model_file(save_initial, base, &error)) {
+      spdlog::error("trainer: {}", error);
+      return 1;
+    }
+    spdlog::info("trainer: wrote the starting model to {}", save_initial);
+    return 0;
   }
 
   zmq::context_t ctx(1);
