@@ -68,6 +68,11 @@ void ContinualLearner::train_step() {
   const size_t rows = fresh + replayed;
   last_loss_ = model_.loss_and_gradients(batch_x_.data(), batch_y_.data(), nullptr, rows,
                                          config_.loss, &grads_, &ws_);
+  if (strategy_ != nullptr) {
+    last_penalty_ = 0.0;
+    strategy_->add_penalty_gradients(model_, batch_x_.data(), batch_y_.data(), rows, &grads_,
+                                     &last_penalty_);
+  }
   optimizer_->step(model_, grads_);
   loss_ema_ = steps_ == 0 ? last_loss_ : 0.99 * loss_ema_ + 0.01 * last_loss_;
   replay_.add_batch(batch_x_.data(), batch_y_.data(), fresh);
@@ -76,6 +81,11 @@ void ContinualLearner::train_step() {
   replayed_rows_ += replayed;
   since_publish_ += fresh;
   pending_ = 0;
+}
+
+void ContinualLearner::mark_published() {
+  since_publish_ = 0;
+  if (strategy_ != nullptr) strategy_->on_published(model_);
 }
 
 }  // namespace l1t::nn

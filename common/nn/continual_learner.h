@@ -12,6 +12,7 @@
 #include "common/nn/adam.h"
 #include "common/nn/float_mlp.h"
 #include "common/nn/replay_buffer.h"
+#include "common/nn/strategy.h"
 
 namespace l1t::nn {
 
@@ -42,11 +43,17 @@ class ContinualLearner {
 
   // True once publish_every fresh rows have been trained on since the last mark_published().
   bool publish_due() const { return since_publish_ >= config_.publish_every; }
-  void mark_published() { since_publish_ = 0; }
+  // Also tells the strategy (if any) that model() is now the model in service.
+  void mark_published();
 
   // Swaps the optimiser (e.g. for AM-Adam); the model is kept.
   void set_optimizer(std::unique_ptr<Optimizer> optimizer) { optimizer_ = std::move(optimizer); }
   Optimizer& optimizer() { return *optimizer_; }
+
+  // Adds a strategy's penalty (EWC, LwF) to every step; null (the default) trains on the data
+  // loss alone.
+  void set_strategy(std::unique_ptr<Strategy> strategy) { strategy_ = std::move(strategy); }
+  Strategy* strategy() { return strategy_.get(); }
 
   const FloatMlp& model() const { return model_; }
   // For strategies that reset or replace weights (e.g. rolling back to the model in service).
@@ -61,7 +68,8 @@ class ContinualLearner {
   uint64_t steps() const { return steps_; }
   uint64_t replayed_rows() const { return replayed_rows_; }  // replay rows used in all steps
   size_t pending() const { return pending_; }                // buffered, not yet trained
-  double last_loss() const { return last_loss_; }            // loss of the last step's batch
+  double last_loss() const { return last_loss_; }            // data loss of the last step's batch
+  double last_penalty() const { return last_penalty_; }      // strategy penalty of the last step
   double loss_ema() const { return loss_ema_; }              // exponential average over ~100 steps
 
  private:
@@ -70,6 +78,7 @@ class ContinualLearner {
   ContinualConfig config_;
   FloatMlp model_;
   std::unique_ptr<Optimizer> optimizer_;
+  std::unique_ptr<Strategy> strategy_;
   ReplayBuffer replay_;
   std::mt19937_64 rng_;
   size_t fresh_per_step_;
@@ -87,6 +96,7 @@ class ContinualLearner {
   uint64_t replayed_rows_ = 0;
   uint64_t since_publish_ = 0;
   double last_loss_ = 0.0;
+  double last_penalty_ = 0.0;
   double loss_ema_ = 0.0;
 };
 

@@ -27,18 +27,21 @@ void Ewc::accumulate_fisher(const FloatMlp& model, const float* x, const float* 
   top = (1.0f + (-ws_.logits().array()).exp()).inverse().matrix() - labels;
   const Eigen::Map<const RowMatrix> input(x, static_cast<Eigen::Index>(n), model.n_inputs());
   const float inv_n = 1.0f / static_cast<float>(n);
+  sq_in_.resize(num);
+  sq_delta_.resize(num);
   for (int l = num - 1; l >= 0; --l) {
     const Matrix& delta = ws_.delta[l];
     // Sample i's kernel gradient is the outer product a_i^T delta_i, so the sum of its squares
     // over samples is (a .* a)^T (delta .* delta): exact per-sample squares at batch cost.
+    // The squares go to scratch matrices first so the product does not allocate a temporary.
     if (l == 0) {
-      window_.dw[l].noalias() +=
-          inv_n * (input.array().square().matrix().transpose() * delta.array().square().matrix());
+      sq_in_[l] = input.array().square().matrix();
     } else {
-      window_.dw[l].noalias() += inv_n * (ws_.a[l - 1].array().square().matrix().transpose() *
-                                          delta.array().square().matrix());
+      sq_in_[l] = ws_.a[l - 1].array().square().matrix();
     }
-    window_.db[l] += inv_n * delta.array().square().matrix().colwise().sum();
+    sq_delta_[l] = delta.array().square().matrix();
+    window_.dw[l].noalias() += inv_n * (sq_in_[l].transpose() * sq_delta_[l]);
+    window_.db[l] += inv_n * sq_delta_[l].colwise().sum();
     if (l > 0) {
       Matrix& prev = ws_.delta[l - 1];
       prev.noalias() = delta * model.layer(l).w.transpose();
@@ -51,7 +54,7 @@ void Ewc::accumulate_fisher(const FloatMlp& model, const float* x, const float* 
 void Ewc::consolidate(const FloatMlp& model) {
   ensure_shape(model);
   if (window_batches_ > 0) {
-    const float gamma = consolidations_ == 0 ? 0.0f : config_.gamma;
+    const float gamma = config_.gamma;
     const float inv = 1.0f / static_cast<float>(window_batches_);
     for (size_t l = 0; l < fisher_.dw.size(); ++l) {
       fisher_.dw[l] = gamma * fisher_.dw[l] + inv * window_.dw[l];
@@ -109,7 +112,8 @@ void Ewc::on_published(const FloatMlp& model) {
 std::vector<float> Ewc::fisher() const {
   if (!shaped_) return {};
   size_t count = 0;
-  for (size_t l = 0; l < fisher_.dw.size(); ++l) count += fisher_.dw[l].size() + fisher_.db[l].size();
+  for (size_t l = 0; l < fisher_.dw.size(); ++l)
+    count += fisher_.dw[l].size() + fisher_.db[l].size();
   std::vector<float> out(count);
   flatten_gradients(fisher_, out.data());
   return out;
@@ -118,7 +122,8 @@ std::vector<float> Ewc::fisher() const {
 std::vector<float> Ewc::anchor() const {
   if (!shaped_) return {};
   size_t count = 0;
-  for (size_t l = 0; l < anchor_.dw.size(); ++l) count += anchor_.dw[l].size() + anchor_.db[l].size();
+  for (size_t l = 0; l < anchor_.dw.size(); ++l)
+    count += anchor_.dw[l].size() + anchor_.db[l].size();
   std::vector<float> out(count);
   flatten_gradients(anchor_, out.data());
   return out;

@@ -67,6 +67,7 @@ class Ewc : public Strategy {
   size_t rows_since_consolidation_ = 0;
   uint64_t consolidations_ = 0;
   Workspace ws_;
+  std::vector<Matrix> sq_in_, sq_delta_;  // per layer, so sizes never change between steps
 };
 
 }  // namespace l1t::nn
