@@ -10,27 +10,12 @@
 #include "common/fixed/arith.h"
 #include "common/fixed/cast.h"
 #include "common/fixed/spec.h"
+#include "tests/support/golden_rows.h"
 
 namespace l1t::fixed {
 namespace {
 
-// Data rows of a golden file as integers ('#' lines and '|' separators dropped). Fails the
-// calling test fatally if the file is missing.
-void read_rows(const std::string& name, std::vector<std::vector<int64_t>>* rows) {
-  const std::string path = std::string(L1T_GOLDEN_DIR) + "/hls4ml/" + name;
-  std::ifstream in(path);
-  ASSERT_TRUE(in.good()) << "golden file missing: " << path;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ss(line);
-    std::vector<int64_t> row;
-    for (std::string tok; ss >> tok;) {
-      if (tok != "|") row.push_back(std::stoll(tok));
-    }
-    rows->push_back(std::move(row));
-  }
-  ASSERT_FALSE(rows->empty()) << "golden file has no data: " << path;
-}
+using testing::read_golden_rows;
 
 Spec parse(const char* text) {
   Spec s;
@@ -57,7 +42,7 @@ TEST(ArithGolden, ResultTypes) {
 
 TEST(ArithGolden, PairsAndAssignments) {
   std::vector<std::vector<int64_t>> rows;
-  ASSERT_NO_FATAL_FAILURE(read_rows("arith_fixed16_6.txt", &rows));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("arith_fixed16_6.txt", &rows));
   const Spec a_t{16, 6};
   const Spec c_t{8, 3};
   const Spec back[] = {parse("ap_fixed<16,6>"), parse("ap_fixed<16,6,AP_RND,AP_SAT>"),
@@ -97,7 +82,7 @@ TEST(ArithGolden, PairsAndAssignments) {
 
 TEST(ArithGolden, AccumulateChains) {
   std::vector<std::vector<int64_t>> rows;
-  ASSERT_NO_FATAL_FAILURE(read_rows("accum_chain_fixed16_6.txt", &rows));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("accum_chain_fixed16_6.txt", &rows));
   const Spec t{16, 6};
   int failures = 0;
   for (const auto& r : rows) {

@@ -14,6 +14,7 @@
 
 #include "common/nn/fixed_layers.h"
 #include "common/nn/fixed_predict.h"
+#include "tests/support/golden_rows.h"
 
 namespace l1t::nn {
 namespace {
@@ -22,21 +23,7 @@ using fixed::Overflow;
 using fixed::Quant;
 using fixed::Spec;
 
-void read_rows(const std::string& name, std::vector<std::vector<int64_t>>* rows) {
-  const std::string path = std::string(L1T_GOLDEN_DIR) + "/hls4ml/" + name;
-  std::ifstream in(path);
-  ASSERT_TRUE(in.good()) << "golden file missing: " << path;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ss(line);
-    std::vector<int64_t> row;
-    for (std::string tok; ss >> tok;) {
-      if (tok != "|") row.push_back(std::stoll(tok));
-    }
-    rows->push_back(std::move(row));
-  }
-  ASSERT_FALSE(rows->empty()) << "golden file has no data: " << path;
-}
+using testing::read_golden_rows;
 
 FixedDense golden_layer(int n_in, int n_out, Activation act,
                         std::vector<int64_t>::const_iterator* it) {
@@ -54,8 +41,8 @@ FixedDense golden_layer(int n_in, int n_out, Activation act,
 
 TEST(BatchScorerGolden, MlpCases) {
   std::vector<std::vector<int64_t>> wrows, cases;
-  ASSERT_NO_FATAL_FAILURE(read_rows("mlp_weights.txt", &wrows));
-  ASSERT_NO_FATAL_FAILURE(read_rows("mlp_cases.txt", &cases));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("mlp_weights.txt", &wrows));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("mlp_cases.txt", &cases));
   std::map<int64_t, FixedModel> models;
   for (const auto& r : wrows) {
     auto it = r.cbegin() + 1;

@@ -10,28 +10,14 @@
 #include <vector>
 
 #include "common/fixed/spec.h"
+#include "tests/support/golden_rows.h"
 
 namespace l1t::nn {
 namespace {
 
 using fixed::Spec;
 
-// Data rows of a golden file as integers ('#' lines and '|' dropped). Fails fatally if missing.
-void read_rows(const std::string& name, std::vector<std::vector<int64_t>>* rows) {
-  const std::string path = std::string(L1T_GOLDEN_DIR) + "/hls4ml/" + name;
-  std::ifstream in(path);
-  ASSERT_TRUE(in.good()) << "golden file missing: " << path;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ss(line);
-    std::vector<int64_t> row;
-    for (std::string tok; ss >> tok;) {
-      if (tok != "|") row.push_back(std::stoll(tok));
-    }
-    rows->push_back(std::move(row));
-  }
-  ASSERT_FALSE(rows->empty()) << "golden file has no data: " << path;
-}
+using testing::read_golden_rows;
 
 TEST(AutoAccum, MatchesHls4mlInference) {
   const Spec f16{16, 6};
@@ -57,8 +43,8 @@ struct DenseSet {
 
 TEST(DenseGolden, Dense5x25BothAccumulators) {
   std::vector<std::vector<int64_t>> wrows, cases;
-  ASSERT_NO_FATAL_FAILURE(read_rows("dense5x25_weights.txt", &wrows));
-  ASSERT_NO_FATAL_FAILURE(read_rows("dense5x25_cases.txt", &cases));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("dense5x25_weights.txt", &wrows));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("dense5x25_cases.txt", &cases));
   std::map<int64_t, DenseSet> sets;
   for (const auto& r : wrows) {
     ASSERT_EQ(r.size(), 1u + 125 + 25);
@@ -94,7 +80,7 @@ TEST(DenseGolden, Dense5x25BothAccumulators) {
 
 TEST(SigmoidGolden, Table1024Fixed18_8) {
   std::vector<std::vector<int64_t>> rows;
-  ASSERT_NO_FATAL_FAILURE(read_rows("sigmoid_table_1024_fixed18_8.txt", &rows));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("sigmoid_table_1024_fixed18_8.txt", &rows));
   ASSERT_EQ(rows.size(), 1024u);
   const std::vector<int64_t> table = sigmoid_table(Spec{18, 8}, 1024);
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -105,7 +91,7 @@ TEST(SigmoidGolden, Table1024Fixed18_8) {
 
 TEST(SigmoidGolden, AllFixed16_6Inputs) {
   std::vector<std::vector<int64_t>> rows;
-  ASSERT_NO_FATAL_FAILURE(read_rows("sigmoid_all_inputs_fixed16_6.txt", &rows));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("sigmoid_all_inputs_fixed16_6.txt", &rows));
   ASSERT_EQ(rows.size(), 65536u);
   const Spec t{18, 8};
   const Spec x_t{16, 6};

@@ -1,5 +1,6 @@
 // The whole 5-25(ReLU)-30(ReLU)-1(sigmoid) network of mlp_cases.txt, every intermediate.
 #include "common/nn/fixed_predict.h"
+#include "tests/support/golden_rows.h"
 
 #include <gtest/gtest.h>
 
@@ -14,21 +15,7 @@ namespace {
 
 using fixed::Spec;
 
-void read_rows(const std::string& name, std::vector<std::vector<int64_t>>* rows) {
-  const std::string path = std::string(L1T_GOLDEN_DIR) + "/hls4ml/" + name;
-  std::ifstream in(path);
-  ASSERT_TRUE(in.good()) << "golden file missing: " << path;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ss(line);
-    std::vector<int64_t> row;
-    for (std::string tok; ss >> tok;) {
-      if (tok != "|") row.push_back(std::stoll(tok));
-    }
-    rows->push_back(std::move(row));
-  }
-  ASSERT_FALSE(rows->empty()) << "golden file has no data: " << path;
-}
+using testing::read_golden_rows;
 
 FixedDense layer(int n_in, int n_out, Activation act, std::vector<int64_t>::const_iterator* it) {
   FixedDense d;
@@ -46,7 +33,7 @@ FixedDense layer(int n_in, int n_out, Activation act, std::vector<int64_t>::cons
 // set -> model, all hls4ml defaults (ap_fixed<16,6> everywhere, table ap_fixed<18,8> x 1024).
 void golden_models(std::map<int64_t, FixedModel>* models) {
   std::vector<std::vector<int64_t>> rows;
-  ASSERT_NO_FATAL_FAILURE(read_rows("mlp_weights.txt", &rows));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("mlp_weights.txt", &rows));
   for (const auto& r : rows) {
     ASSERT_EQ(r.size(), 1u + 125 + 25 + 750 + 30 + 30 + 1);
     auto it = r.cbegin() + 1;
@@ -70,7 +57,7 @@ TEST(FixedPredictGolden, MlpEveryIntermediate) {
     predictors.emplace(set, FixedPredictor(m));
   }
   std::vector<std::vector<int64_t>> cases;
-  ASSERT_NO_FATAL_FAILURE(read_rows("mlp_cases.txt", &cases));
+  ASSERT_NO_FATAL_FAILURE(read_golden_rows("mlp_cases.txt", &cases));
   ASSERT_EQ(cases.size(), 1000u);
   const int sizes[] = {25, 25, 30, 30, 1, 1};  // d1 r1 d2 r2 d3 sig
   int failures = 0;
