@@ -40,6 +40,11 @@ class Adam : public Optimizer {
   void set_learning_rate(float lr) override { config_.lr = lr; }
   int64_t steps() const { return t_; }
   const AdamConfig& config() const { return config_; }
+  // For checkpoints (optimizer_state.cc): the moments flattened in FloatMlp::get_parameters
+  // order (empty before the first step), and back; set_state refuses sizes that do not fit.
+  void get_state(std::vector<float>* m, std::vector<float>* v) const;
+  bool set_state(const FloatMlp& model, int64_t t, const std::vector<float>& m,
+                 const std::vector<float>& v);
 
  private:
   AdamConfig config_;

@@ -32,6 +32,9 @@ class ReplayBuffer {
   const float* row(size_t i) const { return &x_[i * width_]; }
   float label(size_t i) const { return y_[i]; }
   void clear();
+  // For checkpoints (optimizer_state.cc): replaces the contents with n rows (n <= capacity) that
+  // stood for `seen` offered rows. The reservoir's random state is not restored.
+  bool restore(const float* x, const float* y, size_t n, uint64_t seen);
 
  private:
   size_t capacity_;

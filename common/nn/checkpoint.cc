@@ -1,0 +1,306 @@
+#include "common/nn/checkpoint.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/nn/adam.h"
+#include "common/nn/continual_learner.h"
+
+namespace l1t::nn {
+namespace {
+
+constexpr char kMagic[8] = {'L', '1', 'T', 'C', 'K', 'P', 'T', '\n'};
+constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;
+
+uint64_t fnv1a(std::string_view bytes) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+class Writer {
+ public:
+  template <class T>
+  void pod(T v) {
+    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void bytes(std::string_view s) {
+    pod<uint64_t>(s.size());
+    out_.append(s);
+  }
+  template <class T>
+  void vec(const std::vector<T>& v) {
+    pod<uint64_t>(v.size());
+    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  void record(const VersionRecord& r) {
+    pod(r.version);
+    bytes(r.model_update);
+    pod(r.window_accuracy);
+    pod(r.window_service_accuracy);
+    pod(r.reference_accuracy);
+    pod(r.reference_service_accuracy);
+    pod(r.rollback_of);
+  }
+  std::string& str() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// Bounds-checked reads: once anything is short, everything after fails.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return ok_ && at_ == in_.size(); }
+  template <class T>
+  void pod(T* v) {
+    if (!take(sizeof(T))) return;
+    std::memcpy(v, in_.data() + at_ - sizeof(T), sizeof(T));
+  }
+  void bytes(std::string* s) {
+    uint64_t n = 0;
+    pod(&n);
+    if (!ok_ || n > in_.size() - at_ || !take(n)) return;
+    s->assign(in_.data() + at_ - n, n);
+  }
+  template <class T>
+  void vec(std::vector<T>* v) {
+    uint64_t n = 0;
+    pod(&n);
+    if (!ok_ || n > (in_.size() - at_) / sizeof(T) || !take(n * sizeof(T))) return;
+    v->resize(n);
+    std::memcpy(v->data(), in_.data() + at_ - n * sizeof(T), n * sizeof(T));
+  }
+  void record(VersionRecord* r) {
+    pod(&r->version);
+    bytes(&r->model_update);
+    pod(&r->window_accuracy);
+    pod(&r->window_service_accuracy);
+    pod(&r->reference_accuracy);
+    pod(&r->reference_service_accuracy);
+    pod(&r->rollback_of);
+  }
+
+ private:
+  bool take(size_t n) {
+    if (!ok_ || n > in_.size() - at_) return ok_ = false;
+    at_ += n;
+    return true;
+  }
+  std::string_view in_;
+  size_t at_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+std::string encode_checkpoint(const TrainerCheckpoint& c) {
+  Writer p;
+  p.vec(c.sizes);
+  p.vec(c.parameters);
+  p.pod<uint8_t>(c.has_adam);
+  p.pod(c.adam_t);
+  p.vec(c.adam_m);
+  p.vec(c.adam_v);
+  p.pod(c.replay_capacity);
+  p.pod(c.replay_seen);
+  p.vec(c.replay_x);
+  p.vec(c.replay_y);
+  p.pod(c.samples_seen);
+  p.pod(c.samples_trained);
+  p.pod(c.steps);
+  p.pod(c.version);
+  p.pod(c.candidates_published);
+  p.pod(c.candidates_rejected);
+  p.record(c.base);
+  p.pod<uint64_t>(c.versions.size());
+  for (const auto& r : c.versions) p.record(r);
+
+  Writer out;
+  out.str().append(kMagic, sizeof kMagic);
+  out.pod(kCheckpointFormat);
+  out.pod<uint64_t>(p.str().size());
+  out.pod(fnv1a(p.str()));
+  out.str() += p.str();
+  return std::move(out.str());
+}
+
+bool decode_checkpoint(std::string_view bytes, TrainerCheckpoint* c, std::string* error) {
+  if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
+    *error = "not a trainer checkpoint (bad magic or shorter than its header)";
+    return false;
+  }
+  Reader h(bytes.substr(sizeof kMagic));
+  uint32_t format = 0;
+  uint64_t size = 0, checksum = 0;
+  h.pod(&format);
+  h.pod(&size);
+  h.pod(&checksum);
+  if (format != kCheckpointFormat) {
+    *error = "checkpoint format " + std::to_string(format) + ", this build reads format " +
+             std::to_string(kCheckpointFormat);
+    return false;
+  }
+  const std::string_view payload = bytes.substr(kHeaderSize);
+  if (payload.size() != size) {
+    *error = "checkpoint truncated or padded: payload of " + std::to_string(payload.size()) +
+             " bytes, header says " + std::to_string(size);
+    return false;
+  }
+  if (fnv1a(payload) != checksum) {
+    *error = "checkpoint checksum mismatch (corrupt file)";
+    return false;
+  }
+  TrainerCheckpoint t;
+  Reader p(payload);
+  p.vec(&t.sizes);
+  p.vec(&t.parameters);
+  uint8_t has_adam = 0;
+  p.pod(&has_adam);
+  t.has_adam = has_adam != 0;
+  p.pod(&t.adam_t);
+  p.vec(&t.adam_m);
+  p.vec(&t.adam_v);
+  p.pod(&t.replay_capacity);
+  p.pod(&t.replay_seen);
+  p.vec(&t.replay_x);
+  p.vec(&t.replay_y);
+  p.pod(&t.samples_seen);
+  p.pod(&t.samples_trained);
+  p.pod(&t.steps);
+  p.pod(&t.version);
+  p.pod(&t.candidates_published);
+  p.pod(&t.candidates_rejected);
+  p.record(&t.base);
+  uint64_t n = 0;
+  p.pod(&n);
+  for (uint64_t i = 0; p.ok() && i < n; ++i) p.record(&t.versions.emplace_back());
+  if (!p.done()) {
+    *error = "checkpoint payload is malformed (fields do not add up to its size)";
+    return false;
+  }
+  *c = std::move(t);
+  return true;
+}
+
+bool write_checkpoint(const std::string& path, const TrainerCheckpoint& c, std::string* error) {
+  const std::string bytes = encode_checkpoint(c);
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *error = "cannot create " + tmp + ": " + std::strerror(errno);
+    return false;
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      *error = "cannot write " + tmp + ": " + std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return false;
+    }
+    done += static_cast<size_t>(w);
+  }
+  // The data must be on disk before the rename makes it the checkpoint.
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    *error = "cannot flush " + tmp + ": " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    *error = "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);  // makes the rename itself durable
+    ::close(dfd);
+  }
+  return true;
+}
+
+bool read_checkpoint(const std::string& path, TrainerCheckpoint* c, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot open checkpoint " + path;
+    return false;
+  }
+  std::stringstream s;
+  s << in.rdbuf();
+  if (!decode_checkpoint(s.str(), c, error)) {
+    *error = path + ": " + *error;
+    return false;
+  }
+  return true;
+}
+
+void capture_learner(ContinualLearner& learner, TrainerCheckpoint* c) {
+  const FloatMlp& m = learner.model();
+  c->sizes = m.sizes();
+  c->parameters.resize(m.num_parameters());
+  m.get_parameters(c->parameters.data());
+  auto* adam = dynamic_cast<Adam*>(&learner.optimizer());
+  c->has_adam = adam != nullptr;
+  c->adam_t = 0;
+  c->adam_m.clear();
+  c->adam_v.clear();
+  if (adam) {
+    c->adam_t = adam->steps();
+    adam->get_state(&c->adam_m, &c->adam_v);
+  }
+  const ReplayBuffer& r = learner.replay();
+  c->replay_capacity = r.capacity();
+  c->replay_seen = r.seen();
+  c->replay_x.resize(r.size() * r.width());
+  c->replay_y.resize(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    std::copy_n(r.row(i), r.width(), c->replay_x.data() + i * r.width());
+    c->replay_y[i] = r.label(i);
+  }
+}
+
+bool restore_learner(const TrainerCheckpoint& c, ContinualLearner* learner, std::string* error) {
+  const FloatMlp& m = learner->model();
+  if (c.sizes != m.sizes() || c.parameters.size() != m.num_parameters()) {
+    *error = "checkpoint holds another architecture than the configured model";
+    return false;
+  }
+  const ReplayBuffer& r = learner->replay();
+  const size_t rows = c.replay_y.size();
+  if (c.replay_x.size() != rows * r.width() || rows > r.capacity()) {
+    *error = "checkpoint replay memory (" + std::to_string(rows) +
+             " rows) does not fit the configured replay_capacity " + std::to_string(r.capacity());
+    return false;
+  }
+  auto* adam = dynamic_cast<Adam*>(&learner->optimizer());
+  if (c.has_adam && adam) {
+    if (!adam->set_state(m, c.adam_t, c.adam_m, c.adam_v)) {
+      *error = "checkpoint Adam state does not fit the model";
+      return false;
+    }
+  }
+  learner->mutable_model().set_parameters(c.parameters.data());
+  // ContinualLearner exposes its replay memory read-only; the object itself is not const, and
+  // restoring it wholesale is what a checkpoint is for.
+  const_cast<ReplayBuffer&>(r).restore(c.replay_x.data(), c.replay_y.data(), rows,
+                                       std::max<uint64_t>(c.replay_seen, rows));
+  return true;
+}
+
+}  // namespace l1t::nn

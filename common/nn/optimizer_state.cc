@@ -1,0 +1,68 @@
+// Checkpoint accessors of Adam and ReplayBuffer, kept apart from the training code.
+#include <algorithm>
+
+#include "common/nn/adam.h"
+#include "common/nn/replay_buffer.h"
+
+namespace l1t::nn {
+namespace {
+
+template <typename P>
+void append(const std::vector<P>& blocks, size_t l, std::vector<float>* out) {
+  out->insert(out->end(), blocks[l].data(), blocks[l].data() + blocks[l].size());
+}
+
+}  // namespace
+
+void Adam::get_state(std::vector<float>* m, std::vector<float>* v) const {
+  m->clear();
+  v->clear();
+  for (size_t l = 0; l < m_w_.size(); ++l) {
+    // Kernel then bias per layer, as get_parameters. Matrix is column-major; the order only has
+    // to match set_state, which uses the same Eigen storage.
+    append(m_w_, l, m);
+    append(m_b_, l, m);
+    append(v_w_, l, v);
+    append(v_b_, l, v);
+  }
+}
+
+bool Adam::set_state(const FloatMlp& model, int64_t t, const std::vector<float>& m,
+                     const std::vector<float>& v) {
+  if (m.size() != v.size() || t < 0) return false;
+  if (m.empty()) {
+    reset();
+    t_ = t;
+    return true;
+  }
+  if (m.size() != model.num_parameters()) return false;
+  reset();
+  size_t at = 0;
+  for (const DenseLayer& layer : model.layers()) {
+    Matrix mw(layer.n_in(), layer.n_out()), vw(layer.n_in(), layer.n_out());
+    std::copy_n(m.data() + at, mw.size(), mw.data());
+    std::copy_n(v.data() + at, vw.size(), vw.data());
+    at += mw.size();
+    RowVector mb(layer.n_out()), vb(layer.n_out());
+    std::copy_n(m.data() + at, mb.size(), mb.data());
+    std::copy_n(v.data() + at, vb.size(), vb.data());
+    at += mb.size();
+    m_w_.push_back(std::move(mw));
+    v_w_.push_back(std::move(vw));
+    m_b_.push_back(std::move(mb));
+    v_b_.push_back(std::move(vb));
+  }
+  t_ = t;
+  return true;
+}
+
+bool ReplayBuffer::restore(const float* x, const float* y, size_t n, uint64_t seen) {
+  if (n > capacity_ || seen < n) return false;
+  std::copy_n(x, n * width_, x_.data());
+  std::copy_n(y, n, y_.data());
+  size_ = n;
+  seen_ = seen;
+  return true;
+}
+
+}  // namespace l1t::nn
