@@ -13,48 +13,15 @@
 #include "common/nn/classification_metrics.h"
 #include "common/nn/continual_learner.h"
 #include "common/nn/pretrain.h"
+#include "tests/support/two_domains.h"
 
 namespace l1t::nn {
 namespace {
 
-struct Data {
-  std::vector<float> x, y;
-  size_t n = 0;
-};
-
-// Two detector conditions in different parts of feature space (told apart by x4), each with its
-// own rule: A labels by x0, B by x1. A network trained on B alone after A forgets A.
-Data make_domain(bool domain_b, size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> g(0.0f, 1.0f);
-  Data d;
-  d.n = n;
-  for (size_t i = 0; i < n; ++i) {
-    float row[5];
-    for (float& v : row) v = g(rng);
-    row[4] = (domain_b ? 2.0f : -2.0f) + 0.5f * row[4];
-    d.x.insert(d.x.end(), row, row + 5);
-    d.y.push_back((domain_b ? row[1] : row[0]) > 0 ? 1.0f : 0.0f);
-  }
-  return d;
-}
-
-double accuracy_on(const FloatMlp& m, const Data& d) {
-  std::vector<float> p(d.n);
-  m.predict_proba(d.x.data(), d.n, p.data());
-  return accuracy(p.data(), d.y.data(), d.n);
-}
-
-FloatMlp pretrained_on_a() {
-  const Data a = make_domain(false, 20000, 1);
-  FloatMlp m({5, 25, 30, 1}, 2);
-  PretrainConfig c;
-  c.epochs = 5;
-  c.batch = 64;
-  c.lr = 3e-3f;
-  pretrain(m, a.x.data(), a.y.data(), a.n, c);
-  return m;
-}
+using testing::accuracy_on;
+using testing::Data;
+using testing::make_domain;
+using testing::pretrained_on_a;
 
 std::vector<float> params_of(const FloatMlp& m) {
   std::vector<float> p(m.num_parameters());
