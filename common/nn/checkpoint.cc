@@ -255,7 +255,8 @@ void capture_learner(ContinualLearner& learner, TrainerCheckpoint* c) {
   c->sizes = m.sizes();
   c->parameters.resize(m.num_parameters());
   m.get_parameters(c->parameters.data());
-  auto* adam = dynamic_cast<Adam*>(&learner.optimizer());
+  auto* backprop = dynamic_cast<BackpropAlgorithm*>(&learner.algorithm());
+  auto* adam = backprop ? dynamic_cast<Adam*>(&backprop->optimizer()) : nullptr;
   c->has_adam = adam != nullptr;
   c->adam_t = 0;
   c->adam_m.clear();
@@ -288,7 +289,8 @@ bool restore_learner(const TrainerCheckpoint& c, ContinualLearner* learner, std:
              " rows) does not fit the configured replay_capacity " + std::to_string(r.capacity());
     return false;
   }
-  auto* adam = dynamic_cast<Adam*>(&learner->optimizer());
+  auto* backprop = dynamic_cast<BackpropAlgorithm*>(&learner->algorithm());
+  auto* adam = backprop ? dynamic_cast<Adam*>(&backprop->optimizer()) : nullptr;
   if (c.has_adam && adam) {
     if (!adam->set_state(m, c.adam_t, c.adam_m, c.adam_v)) {
       *error = "checkpoint Adam state does not fit the model";

@@ -8,16 +8,12 @@
 namespace l1t::nn {
 namespace {
 
-std::unique_ptr<Optimizer> make_optimizer(const ContinualConfig& config) {
-  if (config.optimizer == OptimizerKind::kSgd) {
-    SgdConfig sgd;
-    sgd.lr = config.learning_rate;
-    sgd.momentum = config.sgd_momentum;
-    return std::make_unique<Sgd>(sgd);
-  }
-  AdamConfig adam;
-  adam.lr = config.learning_rate;
-  return std::make_unique<Adam>(adam);
+std::unique_ptr<Algorithm> make_default_algorithm(const ContinualConfig& config) {
+  AlgorithmConfig a;
+  a.name = config.optimizer == OptimizerKind::kSgd ? "sgd" : "adam";
+  a.learning_rate = config.learning_rate;
+  a.sgd_momentum = config.sgd_momentum;
+  return make_algorithm(a, nullptr);
 }
 
 }  // namespace
@@ -25,7 +21,7 @@ std::unique_ptr<Optimizer> make_optimizer(const ContinualConfig& config) {
 ContinualLearner::ContinualLearner(FloatMlp initial, const ContinualConfig& config)
     : config_(config),
       model_(std::move(initial)),
-      optimizer_(make_optimizer(config)),
+      algorithm_(make_default_algorithm(config)),
       replay_(config.replay_capacity, model_.n_inputs(), config.seed),
       rng_(config.seed ^ 0x9e3779b97f4a7c15ULL),
       width_(model_.n_inputs()) {
@@ -38,7 +34,6 @@ ContinualLearner::ContinualLearner(FloatMlp initial, const ContinualConfig& conf
   fresh_per_step_ = batch - replay_per_step_;
   batch_x_.resize(batch * width_);
   batch_y_.resize(batch);
-  grads_ = model_.make_gradients();
 }
 
 size_t ContinualLearner::add_samples(const float* x, const float* y, size_t n) {
@@ -66,14 +61,8 @@ void ContinualLearner::train_step() {
   const size_t replayed =
       replay_.sample(replay_per_step_, rng_, &batch_x_[fresh * width_], &batch_y_[fresh]);
   const size_t rows = fresh + replayed;
-  last_loss_ = model_.loss_and_gradients(batch_x_.data(), batch_y_.data(), nullptr, rows,
-                                         config_.loss, &grads_, &ws_);
-  if (strategy_ != nullptr) {
-    last_penalty_ = 0.0;
-    strategy_->add_penalty_gradients(model_, batch_x_.data(), batch_y_.data(), rows, &grads_,
-                                     &last_penalty_);
-  }
-  optimizer_->step(model_, grads_);
+  last_loss_ = algorithm_->step(model_, batch_x_.data(), batch_y_.data(), rows, config_.loss,
+                                strategy_.get(), &last_penalty_);
   loss_ema_ = steps_ == 0 ? last_loss_ : 0.99 * loss_ema_ + 0.01 * last_loss_;
   replay_.add_batch(batch_x_.data(), batch_y_.data(), fresh);
   ++steps_;

@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "common/nn/adam.h"
+#include "common/nn/algorithm.h"
 #include "common/nn/float_mlp.h"
 #include "common/nn/replay_buffer.h"
 #include "common/nn/strategy.h"
@@ -46,9 +46,9 @@ class ContinualLearner {
   // Also tells the strategy (if any) that model() is now the model in service.
   void mark_published();
 
-  // Swaps the optimiser (e.g. for AM-Adam); the model is kept.
-  void set_optimizer(std::unique_ptr<Optimizer> optimizer) { optimizer_ = std::move(optimizer); }
-  Optimizer& optimizer() { return *optimizer_; }
+  // Swaps the training algorithm (e.g. for AM-Adam); the model is kept.
+  void set_algorithm(std::unique_ptr<Algorithm> algorithm) { algorithm_ = std::move(algorithm); }
+  Algorithm& algorithm() { return *algorithm_; }
 
   // Adds a strategy's penalty (EWC, LwF) to every step; null (the default) trains on the data
   // loss alone.
@@ -77,7 +77,7 @@ class ContinualLearner {
 
   ContinualConfig config_;
   FloatMlp model_;
-  std::unique_ptr<Optimizer> optimizer_;
+  std::unique_ptr<Algorithm> algorithm_;
   std::unique_ptr<Strategy> strategy_;
   ReplayBuffer replay_;
   std::mt19937_64 rng_;
@@ -88,8 +88,6 @@ class ContinualLearner {
   std::vector<float> batch_x_;
   std::vector<float> batch_y_;
   size_t pending_ = 0;
-  Gradients grads_;
-  Workspace ws_;
   uint64_t samples_seen_ = 0;
   uint64_t samples_trained_ = 0;
   uint64_t steps_ = 0;

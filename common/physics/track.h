@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/physics/tracker_degradation.h"
+
 namespace l1t::physics {
 
 // Curvature to pT: pT [GeV] = kPtFromInvR / |q/R [1/cm]|, i.e. 0.3 * B * R with B = 3.8 T.
@@ -27,6 +29,8 @@ enum class Origin : uint8_t { kPileup = 0, kPrimary = 1, kFake = 2 };
 struct DegradationState {
   int level = 0;       // index in the schedule
   double smear = 0.0;  // Gaussian resampling, sigma = smear * |x|
+  // Outer-tracker degradation (bias rail, bad strips, dead region, shifts and scales).
+  TrackerDegradation tracker = {};
 };
 
 struct GeneratedEvent {

@@ -121,8 +121,8 @@ TEST(CheckpointTest, RoundTripRestoresWeightsOptimiserReplayAndVersions) {
   EXPECT_EQ(again.replay_seen, c.replay_seen);
 
   // The same optimiser step on both gives the same weights: the moments really are restored.
-  auto& a = dynamic_cast<Adam&>(learner.optimizer());
-  auto& b = dynamic_cast<Adam&>(fresh.optimizer());
+  auto& a = dynamic_cast<Adam&>(dynamic_cast<BackpropAlgorithm&>(learner.algorithm()).optimizer());
+  auto& b = dynamic_cast<Adam&>(dynamic_cast<BackpropAlgorithm&>(fresh.algorithm()).optimizer());
   FloatMlp ma = learner.model(), mb = fresh.model();
   Gradients g = ma.make_gradients();
   for (auto& dw : g.dw) dw.setConstant(0.01f);

@@ -1,0 +1,62 @@
+// How one batch moves the weights: backpropagation with an Optimizer (SGD, Adam), or online
+// alternating minimisation (AM-Adam, am_adam.h). The continual learner and the experiments
+// train through this interface, so any strategy works with any algorithm.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/nn/adam.h"
+#include "common/nn/float_mlp.h"
+#include "common/nn/strategy.h"
+
+namespace l1t::nn {
+
+class Algorithm {
+ public:
+  virtual ~Algorithm() = default;
+
+  // One update of model on n rows (x row-major n x n_inputs, y n x n_outputs targets in [0, 1]).
+  // A non-null strategy adds its penalty to the objective: its parameter gradient joins every
+  // parameter update. Returns the batch's data loss before the update; *penalty, when non-null,
+  // gets the strategy's penalty. Does not throw; allocates nothing once warm for a batch size.
+  virtual double step(FloatMlp& model, const float* x, const float* y, size_t n,
+                      const LossOptions& loss, Strategy* strategy, double* penalty) = 0;
+
+  // Forgets optimiser state (moments, codes); the next step starts fresh.
+  virtual void reset() = 0;
+  // "sgd", "adam" or "am-adam": the names configs and experiment reports use.
+  virtual std::string_view name() const = 0;
+};
+
+// Backpropagation of the whole network's loss, then one Optimizer step.
+class BackpropAlgorithm final : public Algorithm {
+ public:
+  BackpropAlgorithm(std::unique_ptr<Optimizer> optimizer, std::string name);
+  double step(FloatMlp& model, const float* x, const float* y, size_t n, const LossOptions& loss,
+              Strategy* strategy, double* penalty) override;
+  void reset() override { optimizer_->reset(); }
+  std::string_view name() const override { return name_; }
+  Optimizer& optimizer() { return *optimizer_; }
+
+ private:
+  std::unique_ptr<Optimizer> optimizer_;
+  std::string name_;
+  Gradients grads_;
+  Workspace ws_;
+};
+
+struct AlgorithmConfig {
+  std::string name = "adam";  // sgd | adam | am-adam
+  float learning_rate = 1e-3f;
+  float sgd_momentum = 0.9f;  // sgd only
+};
+
+// "sgd, adam, am-adam": for error messages.
+std::string algorithm_names();
+// The named algorithm, or null with *error naming the unknown algorithm.
+std::unique_ptr<Algorithm> make_algorithm(const AlgorithmConfig& config, std::string* error);
+
+}  // namespace l1t::nn
