@@ -1,0 +1,163 @@
+#include "common/hepmc/hepmc_reader.h"
+
+#include <HepMC3/GenEvent.h>
+#include <HepMC3/GenParticle.h>
+#include <HepMC3/GenVertex.h>
+#include <HepMC3/WriterAscii.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace l1t::hepmc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A particle of transverse momentum pt at pseudorapidity eta and azimuth phi, massless.
+HepMC3::FourVector momentum(double pt, double eta, double phi) {
+  const double px = pt * std::cos(phi), py = pt * std::sin(phi), pz = pt * std::sinh(eta);
+  return {px, py, pz, std::sqrt(px * px + py * py + pz * pz)};
+}
+
+// Writes events with HepMC3's own writer: a beam vertex at z = z_mm decaying to a pi+ (pt 5,
+// eta 0.5), a pi- (pt 0.4), a photon (neutral) and a K+ that is not final (status 2).
+void write_file(const fs::path& path, int n_events, HepMC3::Units::MomentumUnit unit, double z_mm) {
+  HepMC3::WriterAscii writer(path.string());
+  const double scale = unit == HepMC3::Units::MEV ? 1000.0 : 1.0;
+  for (int i = 0; i < n_events; ++i) {
+    HepMC3::GenEvent ev(unit, HepMC3::Units::MM);
+    ev.set_event_number(i + 1);
+    auto beam = std::make_shared<HepMC3::GenParticle>(
+        HepMC3::FourVector(0, 0, 7000 * scale, 7000 * scale), 2212, 4);
+    auto vertex = std::make_shared<HepMC3::GenVertex>(HepMC3::FourVector(0, 0, z_mm, 0));
+    vertex->add_particle_in(beam);
+    auto scale4 = [&](HepMC3::FourVector v) {
+      return HepMC3::FourVector(v.px() * scale, v.py() * scale, v.pz() * scale, v.e() * scale);
+    };
+    vertex->add_particle_out(
+        std::make_shared<HepMC3::GenParticle>(scale4(momentum(5, 0.5, 1.0)), 211, 1));
+    vertex->add_particle_out(
+        std::make_shared<HepMC3::GenParticle>(scale4(momentum(0.4, -1, 2.0)), -211, 1));
+    vertex->add_particle_out(
+        std::make_shared<HepMC3::GenParticle>(scale4(momentum(20, 0, 0)), 22, 1));
+    vertex->add_particle_out(
+        std::make_shared<HepMC3::GenParticle>(scale4(momentum(8, 0.1, 0)), 321, 2));
+    ev.add_vertex(vertex);
+    writer.write_event(ev);
+  }
+  writer.close();
+}
+
+class HepmcReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("l1t_hepmc_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(HepmcReaderTest, ReadsChargedFinalStateInGevAndCm) {
+  const fs::path file = dir_ / "ttbar.hepmc";
+  write_file(file, 3, HepMC3::Units::GEV, 12.0);
+  HepmcReader reader;
+  std::string error;
+  ASSERT_TRUE(reader.open(file.string(), &error)) << error;
+  SourceEvent ev;
+  int events = 0;
+  while (reader.next(&ev, &error)) {
+    ++events;
+    EXPECT_EQ(ev.number, static_cast<uint64_t>(events));
+    EXPECT_NEAR(ev.vertex_z_cm, 1.2, 1e-12);
+    ASSERT_EQ(ev.particles.size(), 2u);  // pi+ and pi-: not the photon, not the decayed K+
+    EXPECT_EQ(ev.particles[0].charge, 1);
+    EXPECT_EQ(ev.particles[0].pdg_id, 211);
+    EXPECT_NEAR(ev.particles[0].pt, 5.0, 1e-9);
+    EXPECT_NEAR(ev.particles[0].eta, 0.5, 1e-9);
+    EXPECT_NEAR(ev.particles[0].phi, 1.0, 1e-9);
+    EXPECT_NEAR(ev.particles[0].z_cm, 1.2, 1e-12);
+    EXPECT_EQ(ev.particles[1].charge, -1);
+  }
+  EXPECT_TRUE(error.empty()) << error;
+  EXPECT_EQ(events, 3);
+  EXPECT_EQ(reader.events_read(), 3u);
+  ASSERT_TRUE(reader.rewind(&error)) << error;
+  ASSERT_TRUE(reader.next(&ev, &error));
+  EXPECT_EQ(ev.number, 1u);
+}
+
+TEST_F(HepmcReaderTest, ConvertsMevAndAppliesCuts) {
+  const fs::path file = dir_ / "mev.hepmc";
+  write_file(file, 1, HepMC3::Units::MEV, -30.0);
+  HepmcReader reader;
+  std::string error;
+  ASSERT_TRUE(reader.open(file.string(), &error)) << error;
+  SourceEvent ev;
+  ASSERT_TRUE(reader.next(&ev, &error, /*pt_min=*/2.0, /*eta_max=*/2.4)) << error;
+  ASSERT_EQ(ev.particles.size(), 1u);  // the 0.4 GeV pi- is below the cut
+  EXPECT_NEAR(ev.particles[0].pt, 5.0, 1e-9);
+  EXPECT_NEAR(ev.vertex_z_cm, -3.0, 1e-12);
+}
+
+TEST_F(HepmcReaderTest, RefusesMissingAndForeignFilesNamingThem) {
+  HepmcReader reader;
+  std::string error;
+  EXPECT_FALSE(reader.open((dir_ / "absent.hepmc").string(), &error));
+  EXPECT_NE(error.find("absent.hepmc"), std::string::npos) << error;
+  const fs::path foreign = dir_ / "events.csv";
+  std::ofstream(foreign) << "pt,eta,phi\n1,2,3\n";
+  EXPECT_FALSE(reader.open(foreign.string(), &error));
+  EXPECT_NE(error.find("not HepMC3 ASCII"), std::string::npos) << error;
+  SourceEvent ev;
+  EXPECT_FALSE(reader.next(&ev, &error));
+  EXPECT_FALSE(error.empty());
+}
+
+TEST_F(HepmcReaderTest, TruncatedFileEndsWithTheEventsBeforeTheCut) {
+  const fs::path file = dir_ / "cut.hepmc";
+  write_file(file, 4, HepMC3::Units::GEV, 0.0);
+  const auto size = fs::file_size(file);
+  fs::resize_file(file, size * 3 / 5);  // cut inside the third event
+  HepmcReader reader;
+  std::string error;
+  ASSERT_TRUE(reader.open(file.string(), &error)) << error;
+  SourceEvent ev;
+  int complete = 0;
+  while (reader.next(&ev, &error)) {
+    if (ev.particles.size() == 2u) ++complete;
+  }
+  EXPECT_GE(complete, 2);
+  EXPECT_LT(reader.events_read(), 4u);
+  EXPECT_NE(error.find("cut short"), std::string::npos) << error;
+}
+
+TEST_F(HepmcReaderTest, GarbledRecordIsReportedNotSilentlyEnded) {
+  const fs::path file = dir_ / "garbled.hepmc";
+  write_file(file, 4, HepMC3::Units::GEV, 0.0);
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  // Break the second event's first particle line.
+  const size_t second = text.find("\nE 2 ");
+  ASSERT_NE(second, std::string::npos);
+  const size_t particle = text.find("\nP ", second + 1);
+  text.replace(particle + 1, 3, "P x");
+  std::ofstream(file) << text;
+  HepmcReader reader;
+  std::string error;
+  ASSERT_TRUE(reader.open(file.string(), &error)) << error;
+  SourceEvent ev;
+  int read = 0;
+  while (reader.next(&ev, &error)) ++read;
+  EXPECT_EQ(read, 1);
+  EXPECT_NE(error.find("corrupt"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace l1t::hepmc
