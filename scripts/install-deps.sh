@@ -11,8 +11,9 @@ packages=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libhepmc3-dev
 )
-# Tests also need a real Prometheus server and promtool, and numpy to np.load exported tables.
-if [ "${1:-}" = "--test" ]; then packages+=(prometheus python3-numpy); fi
+# Tests also need a real Prometheus server and promtool, numpy to np.load exported tables, and
+# hepmc3-doc for a real generator's HepMC3 file (HepMC3's own Pythia example events).
+if [ "${1:-}" = "--test" ]; then packages+=(prometheus python3-numpy hepmc3-doc); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -157,6 +158,41 @@ TEST_F(HepmcReaderTest, GarbledRecordIsReportedNotSilentlyEnded) {
   while (reader.next(&ev, &error)) ++read;
   EXPECT_EQ(read, 1);
   EXPECT_NE(error.find("corrupt"), std::string::npos) << error;
+}
+
+// HepMC3's example file: 100 Pythia events of e+e- -> Z -> tau+ tau- at the Z pole, taus left
+// undecayed (status 1), written by a real generator; scripts/install-deps.sh --test installs it.
+constexpr char kPythiaExample[] =
+    "/usr/share/doc/hepmc3-doc/examples/RootIOExample/example.hepmc3.gz";
+
+TEST_F(HepmcReaderTest, ReadsARealGeneratorsFile) {
+  ASSERT_TRUE(fs::exists(kPythiaExample))
+      << kPythiaExample << " is missing: run scripts/install-deps.sh --test (package hepmc3-doc)";
+  const fs::path file = dir_ / "example.hepmc3";
+  const std::string unzip = std::string("gzip -dc ") + kPythiaExample + " > " + file.string();
+  ASSERT_EQ(std::system(unzip.c_str()), 0);
+  HepmcReader reader;
+  std::string error;
+  ASSERT_TRUE(reader.open(file.string(), &error)) << error;
+  SourceEvent ev;
+  size_t events = 0, particles = 0, odd_charge_sum = 0;
+  while (reader.next(&ev, &error)) {
+    ++events;
+    int charge = 0;
+    for (const auto& p : ev.particles) {
+      EXPECT_TRUE(p.charge == 1 || p.charge == -1) << p.pdg_id;
+      EXPECT_GT(p.pt, 0.0);
+      charge += p.charge;
+    }
+    // Z -> tau+ tau-: the charged final state is neutral; ISR photons are dropped.
+    if (charge != 0) ++odd_charge_sum;
+    for (const auto& p : ev.particles) EXPECT_EQ(std::abs(p.pdg_id), 15);
+    particles += ev.particles.size();
+  }
+  EXPECT_TRUE(error.empty()) << error;
+  EXPECT_EQ(events, 100u);
+  EXPECT_EQ(particles, 200u);
+  EXPECT_EQ(odd_charge_sum, 0u);
 }
 
 }  // namespace
