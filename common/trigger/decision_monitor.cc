@@ -11,6 +11,7 @@ void DecisionMonitor::on_truth(const v1::Truth& truth) {
   auto it = decision_.find(truth.event_id());
   if (it == decision_.end()) {
     truth_[truth.event_id()] = truth;
+    forget_old(truth.event_id());
     return;
   }
   join(truth, it->second);
@@ -19,8 +20,14 @@ void DecisionMonitor::on_truth(const v1::Truth& truth) {
 
 void DecisionMonitor::on_decision(const v1::Decision& decision) {
   ++decisions_;
-  latencies_.push_back(
-      1e-9 * static_cast<double>(decision.decided_unix_ns() - decision.event_timestamp_ns()));
+  const double latency =
+      1e-9 * static_cast<double>(decision.decided_unix_ns() - decision.event_timestamp_ns());
+  if (latencies_.size() < history_) {
+    latencies_.push_back(latency);
+  } else {
+    latencies_[latency_next_] = latency;
+    latency_next_ = (latency_next_ + 1) % history_;
+  }
   version_of_event_[decision.event_id()] = decision.model_version();
   if (decision.model_version() != latest_version_) {
     if (std::find(versions_seen_.begin(), versions_seen_.end(), decision.model_version()) ==
@@ -32,10 +39,34 @@ void DecisionMonitor::on_decision(const v1::Decision& decision) {
   auto it = truth_.find(decision.event_id());
   if (it == truth_.end()) {
     decision_[decision.event_id()] = decision;
+    forget_old(decision.event_id());
     return;
   }
   join(it->second, decision);
   truth_.erase(it);
+  forget_old(decision.event_id());
+}
+
+void DecisionMonitor::forget_old(uint64_t newest_id) {
+  if (newest_id < history_) return;
+  const uint64_t oldest_kept = newest_id - history_;
+  auto prune_waiting = [&](auto& waiting) {
+    while (!waiting.empty() && waiting.begin()->first < oldest_kept) {
+      waiting.erase(waiting.begin());
+      ++unmatched_;
+    }
+  };
+  prune_waiting(truth_);
+  prune_waiting(decision_);
+  // Keep the swap check exact: count a pruned event's gap to its successor before dropping it.
+  while (version_of_event_.size() > 1 && version_of_event_.begin()->first < oldest_kept) {
+    const auto first = version_of_event_.begin();
+    const auto second = std::next(first);
+    if (second->second != first->second && second->first != first->first + 1) {
+      missing_forgotten_ += second->first - first->first - 1;
+    }
+    version_of_event_.erase(first);
+  }
 }
 
 void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
@@ -79,7 +110,7 @@ std::pair<double, double> DecisionMonitor::rolling_accuracy() const {
 }
 
 uint64_t DecisionMonitor::events_missing_around_swaps() const {
-  uint64_t missing = 0;
+  uint64_t missing = missing_forgotten_;
   for (auto it = version_of_event_.begin(); it != version_of_event_.end(); ++it) {
     auto next = std::next(it);
     if (next == version_of_event_.end()) break;

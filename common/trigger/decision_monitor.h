@@ -3,6 +3,7 @@
 // weight versions seen and whether any event went missing around a weight swap.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -28,7 +29,11 @@ struct LevelScore {
 
 class DecisionMonitor {
  public:
-  explicit DecisionMonitor(double threshold = 0.5) : threshold_(threshold) {}
+  // history bounds memory for endless runs: the latencies kept for quantiles, the per-event
+  // versions kept for the swap check, and the events waiting for their other half (older ones
+  // are given up and counted in unmatched()).
+  explicit DecisionMonitor(double threshold = 0.5, size_t history = 1000000)
+      : threshold_(threshold), history_(std::max<size_t>(history, 2)) {}
 
   void on_truth(const v1::Truth& truth);
   void on_decision(const v1::Decision& decision);
@@ -36,6 +41,7 @@ class DecisionMonitor {
   uint64_t joined() const { return joined_; }
   uint64_t decisions() const { return decisions_; }
   uint64_t mismatched() const { return mismatched_; }  // track counts that disagree
+  uint64_t unmatched() const { return unmatched_; }    // given up waiting for the other half
   const std::map<uint32_t, LevelScore>& levels() const { return levels_; }
   // Recent joined events only (for progress lines): accuracy of live and frozen model.
   std::pair<double, double> rolling_accuracy() const;
@@ -43,13 +49,16 @@ class DecisionMonitor {
   const std::vector<uint64_t>& versions_seen() const { return versions_seen_; }
   // Decided events in id order whose neighbour across a version change is missing.
   uint64_t events_missing_around_swaps() const;
+  // Over the last `history` decisions.
   double latency_quantile(double q) const;
   const std::optional<LevelScore>& current_level() const { return current_; }
 
  private:
   void join(const v1::Truth& truth, const v1::Decision& decision);
+  void forget_old(uint64_t newest_id);
 
   double threshold_;
+  size_t history_;
   std::map<uint64_t, v1::Truth> truth_;        // waiting for their decision
   std::map<uint64_t, v1::Decision> decision_;  // waiting for their truth
   std::map<uint32_t, LevelScore> levels_;
@@ -57,9 +66,11 @@ class DecisionMonitor {
   std::deque<std::pair<nn::BinaryCounts, nn::BinaryCounts>> recent_;
   std::map<uint64_t, uint64_t> version_of_event_;
   std::vector<uint64_t> versions_seen_;
-  std::vector<double> latencies_;
+  std::vector<double> latencies_;  // a ring of the last history_ once full
+  size_t latency_next_ = 0;
+  uint64_t missing_forgotten_ = 0;  // events_missing_around_swaps() of pruned events
   uint64_t latest_version_ = 0;
-  uint64_t joined_ = 0, decisions_ = 0, mismatched_ = 0;
+  uint64_t joined_ = 0, decisions_ = 0, mismatched_ = 0, unmatched_ = 0;
 };
 
 }  // namespace l1t::trigger

@@ -73,5 +73,22 @@ TEST(DecisionMonitorTest, LatencyQuantiles) {
   EXPECT_NEAR(m.latency_quantile(0.99), 2000e-9 * 100, 1e-12);
 }
 
+TEST(DecisionMonitorTest, BoundedHistoryKeepsCountsExactAndGivesUpOnOrphans) {
+  DecisionMonitor m(0.5, /*history=*/10);
+  m.on_truth(truth(1, 0));  // its decision never comes
+  m.on_decision(decision(2, 0, 1, {0, 0, 0}, {0, 0, 0}));
+  m.on_decision(decision(5, 0, 2, {0, 0, 0}, {0, 0, 0}));  // 3 and 4 lost around the swap
+  for (uint64_t id = 6; id <= 100; ++id) {
+    m.on_truth(truth(id, 0));
+    m.on_decision(decision(id, 0, 2, {1000, 10, 900}, {1000, 10, 900}));
+  }
+  EXPECT_EQ(m.joined(), 95u);
+  EXPECT_EQ(m.unmatched(), 3u);                    // truth 1, decisions 2 and 5
+  EXPECT_EQ(m.events_missing_around_swaps(), 2u);  // counted before events 2 and 5 were dropped
+  // Quantiles over the last 10 decisions only: ids 91..100.
+  EXPECT_NEAR(m.latency_quantile(0.0), 2000e-9 * 91, 1e-12);
+  EXPECT_NEAR(m.latency_quantile(0.99), 2000e-9 * 100, 1e-12);
+}
+
 }  // namespace
 }  // namespace l1t::trigger
