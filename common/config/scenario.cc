@@ -95,6 +95,7 @@ void read_metrics(Section s, MetricsPorts* m) {
   read_port(s, "inference", &m->inference);
   read_port(s, "labeller", &m->labeller);
   read_port(s, "trainer", &m->trainer);
+  read_port(s, "monitor", &m->monitor);
   s.finish();
 }
 

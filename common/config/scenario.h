@@ -23,6 +23,7 @@ struct MetricsPorts {
   int inference = 9102;
   int labeller = 9103;
   int trainer = 9104;
+  int monitor = 9105;
 };
 
 struct EmulatorSettings {

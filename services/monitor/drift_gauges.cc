@@ -1,0 +1,80 @@
+#include "services/monitor/drift_gauges.h"
+
+#include <string>
+
+namespace l1t::monitor {
+namespace {
+
+constexpr char kLevelAccuracy[] = "l1t_monitor_level_accuracy";
+constexpr char kLevelAuc[] = "l1t_monitor_level_auc";
+
+// Counters only go up: add what the monitor counted since the last update.
+void advance(prometheus::Counter& c, uint64_t now, uint64_t* seen) {
+  if (now > *seen) c.Increment(static_cast<double>(now - *seen));
+  *seen = now;
+}
+
+}  // namespace
+
+DriftGauges::DriftGauges(metrics::Metrics& m)
+    : metrics_(m),
+      joined_(m.counter("l1t_monitor_events_joined_total",
+                        "Events whose decision and truth were joined and scored")),
+      unmatched_(m.counter("l1t_monitor_unmatched_events_total",
+                           "Decisions or truths given up waiting for their other half")),
+      mismatched_(m.counter("l1t_monitor_mismatched_events_total",
+                            "Events whose decision and truth disagree on the track count")),
+      acc_live_(m.gauge("l1t_monitor_accuracy", "Track accuracy over the last 200 events",
+                        {{"model", "live"}})),
+      acc_frozen_(m.gauge("l1t_monitor_accuracy", "Track accuracy over the last 200 events",
+                          {{"model", "frozen"}})),
+      level_(m.gauge("l1t_monitor_degradation_level", "Degradation level of the latest event")),
+      smear_(m.gauge("l1t_monitor_degradation_smear", "Smear of the latest event")),
+      version_(m.gauge("l1t_monitor_model_version", "Latest weight version seen deciding")),
+      missing_(m.gauge("l1t_monitor_events_missing_around_swaps",
+                       "Events missing next to a weight-version change")) {}
+
+void DriftGauges::update(const trigger::DecisionMonitor& m) {
+  advance(joined_, m.joined(), &joined_seen_);
+  advance(unmatched_, m.unmatched(), &unmatched_seen_);
+  advance(mismatched_, m.mismatched(), &mismatched_seen_);
+  if (m.joined() > 0) {
+    const auto [live, frozen] = m.rolling_accuracy();
+    acc_live_.Set(live);
+    acc_frozen_.Set(frozen);
+  }
+  if (const auto& cur = m.current_level()) {
+    level_.Set(cur->level);
+    smear_.Set(cur->smear);
+  }
+  version_.Set(static_cast<double>(m.latest_version()));
+  missing_.Set(static_cast<double>(m.events_missing_around_swaps()));
+  for (const auto& [level, score] : m.levels()) {
+    auto it = levels_.find(level);
+    if (it == levels_.end()) {
+      const std::string l = std::to_string(level);
+      LevelSeries s;
+      s.acc_live = &metrics_.gauge(kLevelAccuracy, "Track accuracy per degradation level",
+                                   {{"model", "live"}, {"level", l}});
+      s.acc_frozen = &metrics_.gauge(kLevelAccuracy, "Track accuracy per degradation level",
+                                     {{"model", "frozen"}, {"level", l}});
+      s.auc_live = &metrics_.gauge(kLevelAuc, "ROC AUC per degradation level",
+                                   {{"model", "live"}, {"level", l}});
+      s.auc_frozen = &metrics_.gauge(kLevelAuc, "ROC AUC per degradation level",
+                                     {{"model", "frozen"}, {"level", l}});
+      s.events =
+          &metrics_.gauge("l1t_monitor_level_events", "Events scored per level", {{"level", l}});
+      s.smear = &metrics_.gauge("l1t_monitor_level_smear", "Smear of the level", {{"level", l}});
+      it = levels_.emplace(level, s).first;
+    }
+    const LevelSeries& s = it->second;
+    s.acc_live->Set(score.live.counts.accuracy());
+    s.acc_frozen->Set(score.frozen.counts.accuracy());
+    s.auc_live->Set(score.live.auc.auc());
+    s.auc_frozen->Set(score.frozen.auc.auc());
+    s.events->Set(static_cast<double>(score.events));
+    s.smear->Set(score.smear);
+  }
+}
+
+}  // namespace l1t::monitor

@@ -1,0 +1,37 @@
+// The monitor's view of drift as Prometheus series: rolling and per-level accuracy and AUC of
+// the live and the frozen model, the degradation in force and the weight version deciding.
+#pragma once
+
+#include <map>
+#include <utility>
+
+#include "common/metrics/metrics.h"
+#include "common/trigger/decision_monitor.h"
+
+namespace l1t::monitor {
+
+class DriftGauges {
+ public:
+  explicit DriftGauges(metrics::Metrics& metrics);
+  // Brings every series up to date with the monitor (called about once a second).
+  void update(const trigger::DecisionMonitor& m);
+
+ private:
+  struct LevelSeries {
+    prometheus::Gauge *acc_live, *acc_frozen, *auc_live, *auc_frozen, *events, *smear;
+  };
+  metrics::Metrics& metrics_;
+  prometheus::Counter& joined_;
+  prometheus::Counter& unmatched_;
+  prometheus::Counter& mismatched_;
+  prometheus::Gauge& acc_live_;
+  prometheus::Gauge& acc_frozen_;
+  prometheus::Gauge& level_;
+  prometheus::Gauge& smear_;
+  prometheus::Gauge& version_;
+  prometheus::Gauge& missing_;
+  std::map<uint32_t, LevelSeries> levels_;
+  uint64_t joined_seen_ = 0, unmatched_seen_ = 0, mismatched_seen_ = 0;
+};
+
+}  // namespace l1t::monitor
