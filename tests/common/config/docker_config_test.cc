@@ -14,7 +14,7 @@ namespace l1t::config {
 namespace {
 
 const std::string kSource = L1T_SOURCE_DIR;
-const std::vector<std::string> kServices{"emulator", "inference", "labeller", "trainer"};
+const std::vector<std::string> kServices{"emulator", "inference", "labeller", "trainer", "monitor"};
 
 Scenario load_docker(const std::vector<std::string>& overrides = {}) {
   Scenario s;
@@ -62,8 +62,9 @@ TEST(DockerConfigTest, LoadsAndListensOnEveryInterface) {
   EXPECT_EQ(s.metrics.inference, 9102);
   EXPECT_EQ(s.metrics.labeller, 9103);
   EXPECT_EQ(s.metrics.trainer, 9104);
-  // No monitor in compose: the labeller is the one truth subscriber to wait for.
-  EXPECT_EQ(s.emulator.min_subscribers, 1);
+  EXPECT_EQ(s.metrics.monitor, 9105);
+  // The labeller and the monitor subscribe to truth: the emulator waits for both.
+  EXPECT_EQ(s.emulator.min_subscribers, 2);
   EXPECT_GT(s.emulator.rate_hz, 0);
   // A fill long enough for dashboards: at least ten minutes at the configured rate.
   EXPECT_GE(s.degradation.smear_levels.size() * s.degradation.events_per_level / s.emulator.rate_hz,
@@ -77,6 +78,7 @@ TEST(DockerConfigTest, ConnectorsNameTheComposeServiceThatBinds) {
   EXPECT_EQ(s.endpoints.labels.rfind("tcp://trainer:", 0), 0u) << s.endpoints.labels;
   EXPECT_EQ(s.endpoints.weights.rfind("tcp://trainer:", 0), 0u) << s.endpoints.weights;
   EXPECT_EQ(s.endpoints.snapshot.rfind("tcp://trainer:", 0), 0u) << s.endpoints.snapshot;
+  EXPECT_EQ(s.endpoints.decisions.rfind("tcp://monitor:", 0), 0u) << s.endpoints.decisions;
 }
 
 TEST(DockerConfigTest, EveryComposeCommandLoadsAndBindersListenOnTheConnectorsPort) {
@@ -97,7 +99,8 @@ TEST(DockerConfigTest, EveryComposeCommandLoadsAndBindersListenOnTheConnectorsPo
         {"truth", {base.endpoints.truth, s.endpoints.truth}},
         {"labels", {base.endpoints.labels, s.endpoints.labels}},
         {"weights", {base.endpoints.weights, s.endpoints.weights}},
-        {"snapshot", {base.endpoints.snapshot, s.endpoints.snapshot}}};
+        {"snapshot", {base.endpoints.snapshot, s.endpoints.snapshot}},
+        {"decisions", {base.endpoints.decisions, s.endpoints.decisions}}};
     for (const auto& [key, eps] : bound) {
       const auto& [connect, mine] = eps;
       // The host part of a connector is the service that binds it.
@@ -116,7 +119,8 @@ TEST(DockerConfigTest, PrometheusScrapesEachServiceOnItsMetricsPort) {
   const std::map<std::string, int> ports{{"emulator", s.metrics.emulator},
                                          {"inference", s.metrics.inference},
                                          {"labeller", s.metrics.labeller},
-                                         {"trainer", s.metrics.trainer}};
+                                         {"trainer", s.metrics.trainer},
+                                         {"monitor", s.metrics.monitor}};
   const YAML::Node prom = YAML::LoadFile(kSource + "/deploy/prometheus/prometheus.yml");
   std::map<std::string, std::string> targets;
   for (const auto& job : prom["scrape_configs"]) {
