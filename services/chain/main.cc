@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/metrics/metrics.h"
+#include "common/monitor/drift_gauges.h"
 #include "common/runtime/child_process.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
@@ -220,6 +222,13 @@ int main(int argc, char** argv) {
   }
 
   trigger::DecisionMonitor monitor(cfg.inference.score_threshold);
+  // The launcher is the local chain's monitor: it serves the same drift series as l1t-monitor.
+  metrics::Metrics monitor_metrics(cfg.metrics.bind_address, o.ephemeral ? 0 : cfg.metrics.monitor);
+  monitor::DriftGauges gauges(monitor_metrics);
+  runtime::write_json_file(o.work_dir + "/monitor.ready.json",
+                           {{"process", "monitor"},
+                            {"metrics_port", monitor_metrics.port()},
+                            {"endpoints", {{"decisions", decisions_ep}}}});
   const uint64_t expected = cfg.degradation.smear_levels.size() * cfg.degradation.events_per_level;
   std::optional<uint64_t> finished_with;  // events the emulator says it generated
   const auto t_start = Clock::now();
@@ -267,6 +276,7 @@ int main(int argc, char** argv) {
                           std::chrono::duration<double>(now - t_progress).count();
       last_joined = monitor.joined();
       t_progress = now;
+      gauges.update(monitor);
       const auto [acc_live, acc_frozen] = monitor.rolling_accuracy();
       const auto& cur = monitor.current_level();
       std::printf(

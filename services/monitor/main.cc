@@ -7,12 +7,12 @@
 #include <chrono>
 
 #include "common/metrics/metrics.h"
+#include "common/monitor/drift_gauges.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
 #include "common/transport/socket.h"
 #include "common/trigger/decision_monitor.h"
-#include "services/monitor/drift_gauges.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;

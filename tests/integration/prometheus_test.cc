@@ -1,7 +1,7 @@
 // The chain as an operator monitors it: a real Prometheus (the Debian package) scrapes the four
-// processes that l1t-chain starts, and PromQL sees events flow, a model in service and decision
-// latencies. The Grafana dashboard's queries are run against the same server, so that every
-// panel uses valid PromQL and metric names the processes really export.
+// processes that l1t-chain starts and l1t-chain itself (the monitor), and PromQL sees events flow,
+// a model in service and decision latencies. The Grafana dashboard's queries are run against the
+// same server, so that every panel uses valid PromQL and metric names the processes really export.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -24,7 +24,8 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kJobs{"emulator", "inference", "labeller", "trainer"};
+// l1t-chain serves the monitor's series itself (monitor.ready.json).
+const std::vector<std::string> kJobs{"emulator", "inference", "labeller", "trainer", "monitor"};
 
 // Pids of live processes whose command line mentions `needle` (the test's own work dir, which
 // every process of this chain got in its --ready-file argument).
@@ -134,7 +135,7 @@ TEST(PrometheusTest, ScrapesTheChainAndSeesEventsModelVersionsAndLatencies) {
     return [job](const std::vector<testing::Sample>& s) { return value_of(s, job) > 0.0; };
   };
   std::vector<Check> checks{
-      {"all four targets are up", "up",
+      {"all five targets are up", "up",
        [](const std::vector<testing::Sample>& s) {
          for (const auto& job : kJobs) {
            if (value_of(s, job) != 1.0) return false;
@@ -148,6 +149,11 @@ TEST(PrometheusTest, ScrapesTheChainAndSeesEventsModelVersionsAndLatencies) {
        [](const std::vector<testing::Sample>& s) { return value_of(s, "inference") >= 1.0; }},
       {"decision latencies were observed", "l1t_decision_latency_seconds_count{job=\"inference\"}",
        positive("inference")},
+      {"the monitor scored live and frozen models",
+       "l1t_monitor_level_accuracy{job=\"monitor\",model=\"frozen\",level=\"0\"}",
+       [](const std::vector<testing::Sample>& s) {
+         return s.size() == 1 && s[0].value > 0.5 && s[0].value <= 1.0;
+       }},
       {"the smear in force is exported", "l1t_degradation_smear{job=\"emulator\"}",
        [](const std::vector<testing::Sample>& s) { return value_of(s, "emulator") >= 0.0; }},
       {"the p99 decision latency is computable",

@@ -1,4 +1,4 @@
-#include "services/monitor/drift_gauges.h"
+#include "common/monitor/drift_gauges.h"
 
 #include <string>
 
