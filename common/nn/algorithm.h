@@ -10,6 +10,7 @@
 
 #include "common/nn/adam.h"
 #include "common/nn/float_mlp.h"
+#include "common/nn/quantise.h"
 #include "common/nn/strategy.h"
 
 namespace l1t::nn {
@@ -49,14 +50,27 @@ class BackpropAlgorithm final : public Algorithm {
 };
 
 struct AlgorithmConfig {
-  std::string name = "adam";  // sgd | adam | am-adam
-  float learning_rate = 1e-3f;
-  float sgd_momentum = 0.9f;  // sgd only
+  std::string name = "adam";    // sgd | adam | am-adam
+  float learning_rate = 1e-3f;  // sgd and adam (am-adam has lr_weights)
+  float sgd_momentum = 0.9f;    // sgd only
+  // am-adam only (am_adam.h), the reference implementation's defaults.
+  float lr_codes = 0.3f;
+  float lr_weights = 0.008f;
+  float mu = 0.003f;
+  int code_steps = 1;
+  int weight_steps = 1;
+  bool parallel_layers = true;  // am-adam's weight step over layers with TBB
+  // Quantisation-aware training (qat.h): the named algorithm sees the weights at the deployed
+  // precisions, with straight-through updates of float master weights. Off: train in float and
+  // quantise at publication (post-training quantisation).
+  bool quantisation_aware = false;
+  QuantisationConfig quantisation;
 };
 
 // "sgd, adam, am-adam": for error messages.
 std::string algorithm_names();
-// The named algorithm, or null with *error naming the unknown algorithm.
+// The named algorithm (wrapped for quantisation-aware training if asked), or null with *error
+// naming the unknown algorithm or the bad parameter.
 std::unique_ptr<Algorithm> make_algorithm(const AlgorithmConfig& config, std::string* error);
 
 }  // namespace l1t::nn
