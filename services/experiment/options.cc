@@ -1,0 +1,177 @@
+#include "services/experiment/options.h"
+
+#include <charconv>
+#include <sstream>
+#include <thread>
+
+namespace l1t::experiment_tool {
+namespace {
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto b = item.find_first_not_of(' ');
+    const auto e = item.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+// The flag's value if given, else --quick's, else the default.
+template <typename T>
+T pick(T given, bool quick, T quick_value, T default_value) {
+  if (given != T{}) return given;
+  return quick ? quick_value : default_value;
+}
+
+int hardware_threads() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+bool common(const CommandLine& cl, experiment::AlgorithmSettings* settings,
+            std::vector<std::string>* algorithms, std::string* error) {
+  *algorithms = split(cl.algorithms);
+  if (!cl.algorithms.empty() && algorithms->empty()) {
+    *error = "--algorithms: empty list";
+    return false;
+  }
+  if (!experiment::parse_learning_rates(cl.learning_rates, settings, error)) {
+    *error = "--lr: " + *error;
+    return false;
+  }
+  if (cl.threads < 0) {
+    *error = "--threads must be at least 1 (0: all hardware threads)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void add_options(CLI::App& app, CommandLine* cl) {
+  app.add_option("--suite", cl->suite, "convergence | speed | cl")
+      ->check(CLI::IsMember({"convergence", "speed", "cl"}));
+  app.add_option("--json", cl->json, "write the results as JSON to this file");
+  app.add_option("--plot-dir", cl->plot_dir,
+                 "write SVG plots here (default: the directory of --json; none without either)");
+  app.add_option("--export-data", cl->export_dir,
+                 "write the convergence/speed data and starting weights as .npy to DIR and exit");
+  app.add_flag("--quick", cl->quick, "small sizes, for tests (explicit sizes still win)");
+  app.add_option("--seed", cl->seed, "every data set and run derives from it")->default_val(1);
+  app.add_option("--algorithms", cl->algorithms, "comma list of sgd, adam, am-adam (default all)");
+  app.add_option("--strategies", cl->strategies,
+                 "cl: comma list of none, naive, replay, ewc, lwf, joint (default all)");
+  app.add_option("--experiences", cl->experiences,
+                 "cl: experience groups in order: smear (11 steps), tracker (5 scenarios)")
+      ->default_val("smear");
+  app.add_option("--threads", cl->threads,
+                 "cl/convergence: runs in parallel; speed: the 'all threads' count "
+                 "(default: hardware threads)");
+  app.add_option("--epochs", cl->epochs,
+                 "convergence: epochs (15); cl: passes over each experience (1)");
+  app.add_option("--batch", cl->batch, "rows per step (convergence 50, cl 64)");
+  app.add_option("--events-per-experience", cl->events_per_experience,
+                 "cl: events in each experience's stream (1500)");
+  app.add_option("--test-events", cl->test_events, "events in each test set (400)");
+  app.add_option("--pretrain-events", cl->pretrain_events,
+                 "cl: undegraded events to pre-train on (1500)");
+  app.add_option("--pretrain-epochs", cl->pretrain_epochs, "cl: pre-training epochs (8)");
+  app.add_option("--train-events", cl->train_events,
+                 "convergence (1000), speed and --export-data (300): training events");
+  app.add_option("--replay-capacity", cl->replay_capacity, "cl: replay memory in tracks")
+      ->default_val(20000);
+  app.add_option("--replay-fraction", cl->replay_fraction,
+                 "cl: share of each replay batch drawn from memory")
+      ->default_val(0.5)
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--ewc-lambda", cl->ewc_lambda, "cl: EWC penalty strength")->default_val(100);
+  app.add_option("--ewc-gamma", cl->ewc_gamma, "cl: decay of the old Fisher per consolidation")
+      ->default_val(0.9)
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--lwf-temperature", cl->lwf_temperature, "cl: LwF distillation temperature")
+      ->default_val(2.0);
+  app.add_option("--lwf-weight", cl->lwf_weight, "cl: LwF distillation weight")->default_val(1.0);
+  app.add_option("--lr", cl->learning_rates,
+                 "learning rate per algorithm, e.g. --lr adam=0.003 --lr sgd=0.02 "
+                 "(defaults: sgd 0.01, adam 0.001, am-adam 0.008)");
+  app.add_option("--batches", cl->batches,
+                 "speed: comma list of batch sizes (1,10,50,100,200,500,1000)");
+  app.add_option("--seconds-per-point", cl->seconds_per_point,
+                 "speed: timed seconds per algorithm x batch x threads (0.5)");
+  app.add_option("--repeats", cl->repeats, "speed: timed windows per point, the fastest counts (1)")
+      ->default_val(1)
+      ->check(CLI::Range(1, 100));
+}
+
+bool cl_options(const CommandLine& cl, experiment::ClSuiteOptions* o, std::string* error) {
+  if (!common(cl, &o->run.algorithms, &o->algorithms, error)) return false;
+  o->strategies = split(cl.strategies);
+  o->experience_groups = split(cl.experiences);
+  o->seed = cl.seed;
+  o->threads = cl.threads > 0 ? cl.threads : hardware_threads();
+  o->events_per_experience = pick(cl.events_per_experience, cl.quick, 60, 1500);
+  o->test_events = pick(cl.test_events, cl.quick, 40, 400);
+  o->pretrain_events = pick(cl.pretrain_events, cl.quick, 150, 1500);
+  o->pretrain.epochs = pick(cl.pretrain_epochs, cl.quick, 4, 8);
+  o->run.epochs = pick(cl.epochs, cl.quick, 1, 1);
+  o->run.batch = pick(cl.batch, cl.quick, size_t{64}, size_t{64});
+  o->run.replay_capacity = cl.replay_capacity;
+  o->run.replay_fraction = cl.replay_fraction;
+  o->run.ewc.lambda = cl.ewc_lambda;
+  o->run.ewc.gamma = cl.ewc_gamma;
+  o->run.lwf.temperature = cl.lwf_temperature;
+  o->run.lwf.weight = cl.lwf_weight;
+  if (!(cl.lwf_temperature > 0)) {
+    *error = "--lwf-temperature must be positive";
+    return false;
+  }
+  return true;
+}
+
+bool convergence_options(const CommandLine& cl, experiment::ConvergenceOptions* o,
+                         std::string* error) {
+  if (!common(cl, &o->settings, &o->algorithms, error)) return false;
+  o->seed = cl.seed;
+  o->threads = cl.threads > 0 ? cl.threads : hardware_threads();
+  o->train_events = pick(cl.train_events, cl.quick, 100, 1000);
+  o->test_events = pick(cl.test_events, cl.quick, 60, 400);
+  o->epochs = pick(cl.epochs, cl.quick, 3, 15);
+  o->batch = pick(cl.batch, cl.quick, size_t{50}, size_t{50});
+  return true;
+}
+
+bool speed_options(const CommandLine& cl, experiment::SpeedOptions* o, std::string* error) {
+  if (!common(cl, &o->settings, &o->algorithms, error)) return false;
+  o->seed = cl.seed;
+  const int all = cl.threads > 0 ? cl.threads : hardware_threads();
+  o->threads = all > 1 ? std::vector<int>{1, all} : std::vector<int>{1};
+  o->train_events = pick(cl.train_events, cl.quick, 20, 300);
+  o->seconds_per_point = pick(cl.seconds_per_point, cl.quick, 0.05, 0.5);
+  o->repeats = cl.repeats;
+  if (!cl.batches.empty()) {
+    o->batches.clear();
+    for (const auto& b : split(cl.batches)) {
+      size_t v = 0;
+      const auto r = std::from_chars(b.data(), b.data() + b.size(), v);
+      if (r.ec != std::errc() || r.ptr != b.data() + b.size() || v == 0) {
+        *error = "--batches: '" + b + "' is not a positive integer";
+        return false;
+      }
+      o->batches.push_back(v);
+    }
+  }
+  return true;
+}
+
+bool export_options(const CommandLine& cl, experiment::ExportOptions* o, std::string* error) {
+  std::vector<std::string> unused;
+  if (!common(cl, &o->settings, &unused, error)) return false;
+  o->dir = cl.export_dir;
+  o->seed = cl.seed;
+  o->train_events = pick(cl.train_events, cl.quick, 20, 300);
+  o->test_events = pick(cl.test_events, cl.quick, 60, 400);
+  return true;
+}
+
+}  // namespace l1t::experiment_tool
