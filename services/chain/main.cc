@@ -178,6 +178,15 @@ int main(int argc, char** argv) {
   truth.set(zmq::sockopt::subscribe, transport::kTopicTruth);
   truth.set(zmq::sockopt::subscribe, transport::kTopicHeartbeat);
 
+  // The launcher is the local chain's monitor: it serves the same drift series as l1t-monitor.
+  // Started before any process, so that no truth queues up while its HTTP server starts.
+  metrics::Metrics monitor_metrics(cfg.metrics.bind_address, o.ephemeral ? 0 : cfg.metrics.monitor);
+  monitor::DriftGauges gauges(monitor_metrics);
+  runtime::write_json_file(o.work_dir + "/monitor.ready.json",
+                           {{"process", "monitor"},
+                            {"metrics_port", monitor_metrics.port()},
+                            {"endpoints", {{"decisions", decisions_ep}}}});
+
   Chain chain(o);
   Service trainer("trainer"), emulator("emulator"), inference("inference"), labeller("labeller");
   std::string error;
@@ -222,13 +231,6 @@ int main(int argc, char** argv) {
   }
 
   trigger::DecisionMonitor monitor(cfg.inference.score_threshold);
-  // The launcher is the local chain's monitor: it serves the same drift series as l1t-monitor.
-  metrics::Metrics monitor_metrics(cfg.metrics.bind_address, o.ephemeral ? 0 : cfg.metrics.monitor);
-  monitor::DriftGauges gauges(monitor_metrics);
-  runtime::write_json_file(o.work_dir + "/monitor.ready.json",
-                           {{"process", "monitor"},
-                            {"metrics_port", monitor_metrics.port()},
-                            {"endpoints", {{"decisions", decisions_ep}}}});
   const uint64_t expected = cfg.degradation.smear_levels.size() * cfg.degradation.events_per_level;
   std::optional<uint64_t> finished_with;  // events the emulator says it generated
   const auto t_start = Clock::now();
