@@ -37,6 +37,21 @@ void BM_GenerateEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_GenerateEvent)->Arg(0)->Arg(10)->Unit(benchmark::kMicrosecond);
 
+// Under the worst named tracker scenario plus a dead region: the stub model then needs every
+// layer's crossing point (module maps), the slow path.
+void BM_GenerateEventTrackerDegraded(benchmark::State& state) {
+  EventGenerator g({}, 1);
+  GeneratedEvent ev;
+  DegradationState s;
+  tracker_scenario("bri+10bs", &s.tracker);
+  s.tracker.dead_region = {0.5, 1.0, -0.4, 0.4};
+  for (auto _ : state) {
+    g.next(s, &ev);
+    benchmark::DoNotOptimize(ev.tracks.data());
+  }
+}
+BENCHMARK(BM_GenerateEventTrackerDegraded)->Unit(benchmark::kMicrosecond);
+
 void BM_PackTracks(benchmark::State& state) {
   const GeneratedEvent ev = sample_event();
   std::string bytes;

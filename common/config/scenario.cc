@@ -1,8 +1,14 @@
 #include "common/config/scenario.h"
 
+#include "common/config/timeline_config.h"
+
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <numbers>
 #include <set>
 #include <sstream>
 
@@ -69,6 +75,13 @@ void check(bool condition, Section& s, const std::string& key, const std::string
   if (!condition) s.fail(s.join(key), why);
 }
 
+bool one_of(const std::string& v, std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    if (v == n) return true;
+  }
+  return false;
+}
+
 void read_endpoints(Section s, Endpoints* e) {
   for (auto [key, field] : {std::pair{"events", &e->events},
                             {"truth", &e->truth},
@@ -109,7 +122,41 @@ void read_emulator(Section s, EmulatorSettings* e) {
   check(e->pileup_mean >= 0 && e->pileup_mean <= 1000, s, "pileup_mean", "must be in 0..1000");
   s.get("beam_sigma_z_cm", &e->beam_sigma_z_cm);
   check(e->beam_sigma_z_cm > 0, s, "beam_sigma_z_cm", "must be > 0");
+  s.get("hepmc_file", &e->hepmc_file);
   s.finish();
+}
+
+bool known_tracker_scenario(const std::string& name) {
+  physics::TrackerDegradation unused;
+  return physics::tracker_scenario(name, &unused);
+}
+
+std::string scenario_choices(const std::string& got) {
+  return "must be one of: " + physics::tracker_scenario_list() + " (got '" + got + "')";
+}
+
+// One axis of the dead region: absent leaves [*lo, *hi] as it is (the whole axis).
+void read_range(Section& s, const char* key, double limit, double* lo, double* hi) {
+  std::vector<double> range;
+  s.get(key, &range);
+  if (range.empty()) return;
+  const bool ok =
+      range.size() == 2 && range[0] < range[1] && range[0] >= -limit && range[1] <= limit;
+  char why[128];
+  std::snprintf(why, sizeof why, "must be [min, max] with min < max, both in [%.4g, %.4g]", -limit,
+                limit);
+  check(ok, s, key, why);
+  if (ok) *lo = range[0], *hi = range[1];
+}
+
+void read_dead_region(Section s, physics::EtaPhiWindow* w) {
+  // A missing axis means all of it: eta: [0.5, 1.0] alone kills a ring.
+  physics::EtaPhiWindow whole{-5, 5, -std::numbers::pi, std::numbers::pi};
+  physics::EtaPhiWindow r = whole;
+  read_range(s, "eta", 5, &r.eta_min, &r.eta_max);
+  read_range(s, "phi", std::numbers::pi, &r.phi_min, &r.phi_max);
+  s.finish();
+  if (r != whole) *w = r;
 }
 
 void read_degradation(Section s, DegradationSettings* d) {
@@ -120,6 +167,33 @@ void read_degradation(Section s, DegradationSettings* d) {
   }
   s.get("events_per_level", &d->events_per_level);
   check(d->events_per_level > 0, s, "events_per_level", "must be > 0");
+  s.get("scenario", &d->scenario);
+  check(known_tracker_scenario(d->scenario), s, "scenario", scenario_choices(d->scenario));
+  s.get("scenarios", &d->scenarios);
+  for (const std::string& name : d->scenarios) {
+    check(known_tracker_scenario(name), s, "scenarios", scenario_choices(name));
+  }
+  if (!d->scenarios.empty()) {
+    check(d->scenario == "none", s, "scenario",
+          "cannot be combined with degradation.scenarios (each level names its own)");
+    const size_t n = d->scenarios.size();
+    check(d->smear_levels.size() == 1 || d->smear_levels.size() == n, s, "smear_levels",
+          "has " + std::to_string(d->smear_levels.size()) + " values but degradation.scenarios " +
+              "has " + std::to_string(n) + " levels: give one smear for all or one per scenario");
+    if (d->smear_levels.size() == 1) d->smear_levels.assign(n, d->smear_levels[0]);
+  }
+  s.get("bias_rail", &d->bias_rail);
+  check(d->bias_rail >= 0 && d->bias_rail <= 1, s, "bias_rail", "must be a fraction in [0, 1]");
+  s.get("bad_strips", &d->bad_strips);
+  check(d->bad_strips >= 0 && d->bad_strips <= 1, s, "bad_strips", "must be a fraction in [0, 1]");
+  read_dead_region(s.child("dead_region"), &d->dead_region);
+  s.get("z0_shift_cm", &d->z0_shift_cm);
+  check(std::abs(d->z0_shift_cm) <= 15, s, "z0_shift_cm", "must be in [-15, 15]");
+  s.get("pt_scale", &d->pt_scale);
+  check(d->pt_scale > 0 && d->pt_scale <= 10, s, "pt_scale", "must be in (0, 10]");
+  s.get("resolution_scale", &d->resolution_scale);
+  check(d->resolution_scale > 0 && d->resolution_scale <= 100, s, "resolution_scale",
+        "must be in (0, 100]");
   s.finish();
 }
 
@@ -137,6 +211,18 @@ void read_inference(Section s, InferenceSettings* i) {
   check(i->score_threshold > 0 && i->score_threshold < 1, s, "score_threshold",
         "must be in (0, 1)");
   s.get("accept_ht_gev", &i->accept_ht_gev);
+  s.get("min_subscribers", &i->min_subscribers);
+  check(i->min_subscribers >= 0, s, "min_subscribers", "must be >= 0");
+  s.get("drift_block_events", &i->drift_block_events);
+  check(i->drift_block_events >= 1, s, "drift_block_events", "must be >= 1");
+  s.get("drift_reference_blocks", &i->drift_reference_blocks);
+  check(i->drift_reference_blocks >= 2, s, "drift_reference_blocks", "must be >= 2");
+  s.get("drift_slack", &i->drift_slack);
+  check(i->drift_slack >= 0, s, "drift_slack", "must be >= 0");
+  s.get("drift_threshold", &i->drift_threshold);
+  check(i->drift_threshold >= 0, s, "drift_threshold", "must be >= 0 (0: no drift alarm)");
+  s.get("heartbeat_s", &i->heartbeat_s);
+  check(i->heartbeat_s > 0, s, "heartbeat_s", "must be > 0");
   s.finish();
 }
 
@@ -153,12 +239,12 @@ void read_labeller(Section s, LabellerSettings* l) {
 
 void read_trainer(Section s, TrainerSettings* t) {
   s.get("seed", &t->seed);
+  // The trainer checks the name against nn::make_algorithm, the one list of algorithms.
   s.get("algorithm", &t->algorithm);
-  check(t->algorithm == "adam" || t->algorithm == "sgd", s, "algorithm",
-        "must be one of: adam, sgd (got '" + t->algorithm + "')");
+  check(!t->algorithm.empty(), s, "algorithm", "must name an algorithm (sgd, adam, am-adam)");
   s.get("strategy", &t->strategy);
-  check(t->strategy == "replay" || t->strategy == "naive" || t->strategy == "none", s, "strategy",
-        "must be one of: replay, naive, none (got '" + t->strategy + "')");
+  check(one_of(t->strategy, {"none", "naive", "replay", "ewc", "lwf"}), s, "strategy",
+        "must be one of: none, naive, replay, ewc, lwf (got '" + t->strategy + "')");
   s.get("learning_rate", &t->learning_rate);
   check(t->learning_rate > 0 && t->learning_rate < 1, s, "learning_rate", "must be in (0, 1)");
   s.get("batch_size", &t->batch_size);
@@ -175,6 +261,39 @@ void read_trainer(Section s, TrainerSettings* t) {
   s.get("pretrain_epochs", &t->pretrain_epochs);
   check(t->pretrain_epochs >= 0, s, "pretrain_epochs", "must be >= 0");
   s.get("initial_model", &t->initial_model);
+  s.get("sgd_momentum", &t->sgd_momentum);
+  check(t->sgd_momentum >= 0 && t->sgd_momentum < 1, s, "sgd_momentum", "must be in [0, 1)");
+  s.get("quantisation", &t->quantisation);
+  check(one_of(t->quantisation, {"ptq", "qat"}), s, "quantisation",
+        "must be one of: ptq, qat (got '" + t->quantisation + "')");
+  s.get("ewc_lambda", &t->ewc_lambda);
+  check(t->ewc_lambda >= 0, s, "ewc_lambda", "must be >= 0");
+  s.get("ewc_decay", &t->ewc_decay);
+  check(t->ewc_decay >= 0 && t->ewc_decay <= 1, s, "ewc_decay", "must be in [0, 1]");
+  s.get("lwf_temperature", &t->lwf_temperature);
+  check(t->lwf_temperature > 0, s, "lwf_temperature", "must be > 0");
+  s.get("lwf_weight", &t->lwf_weight);
+  check(t->lwf_weight >= 0, s, "lwf_weight", "must be >= 0");
+  s.get("update_policy", &t->update_policy);
+  check(one_of(t->update_policy, {"every_n", "on_drift", "fill_boundary"}), s, "update_policy",
+        "must be one of: every_n, on_drift, fill_boundary (got '" + t->update_policy + "')");
+  s.get("gate_window", &t->gate_window);
+  check(t->gate_window >= 0, s, "gate_window", "must be >= 0 (0: gate off)");
+  s.get("gate_margin", &t->gate_margin);
+  check(t->gate_margin >= 0 && t->gate_margin <= 1, s, "gate_margin", "must be in [0, 1]");
+  s.get("gate_reference_margin", &t->gate_reference_margin);
+  check(t->gate_reference_margin >= 0 && t->gate_reference_margin <= 1, s, "gate_reference_margin",
+        "must be in [0, 1]");
+  s.get("gate_reference_rows", &t->gate_reference_rows);
+  check(t->gate_reference_rows >= 0 && t->gate_reference_rows <= 1000000, s, "gate_reference_rows",
+        "must be in 0..1000000 (0: no reference check)");
+  s.get("checkpoint_dir", &t->checkpoint_dir);
+  s.get("checkpoint_interval_s", &t->checkpoint_interval_s);
+  check(t->checkpoint_interval_s >= 0, s, "checkpoint_interval_s",
+        "must be >= 0 (0: only at publications and shutdown)");
+  s.get("keep_versions", &t->keep_versions);
+  check(t->keep_versions >= 1 && t->keep_versions <= 1000, s, "keep_versions",
+        "must be in 1..1000");
   s.finish();
 }
 
@@ -208,6 +327,20 @@ bool apply_override(YAML::Node root, const std::string& text, std::string* error
 
 }  // namespace
 
+physics::TrackerDegradation DegradationSettings::tracker_at(size_t level) const {
+  const std::string& name =
+      scenarios.empty() ? scenario : scenarios[std::min(level, scenarios.size() - 1)];
+  physics::TrackerDegradation preset, extra;
+  physics::tracker_scenario(name, &preset);  // checked when read; unknown: none
+  extra.bias_rail_fraction = bias_rail;
+  extra.bad_strip_fraction = bad_strips;
+  extra.dead_region = dead_region;
+  extra.z0_shift_cm = z0_shift_cm;
+  extra.pt_scale = pt_scale;
+  extra.resolution_scale = resolution_scale;
+  return physics::compose(preset, extra);
+}
+
 bool parse_scenario(const std::string& yaml_text, const std::vector<std::string>& overrides,
                     Scenario* out, std::string* error) {
   error->clear();
@@ -233,6 +366,12 @@ bool parse_scenario(const std::string& yaml_text, const std::vector<std::string>
   read_inference(top.child("inference"), &s.inference);
   read_labeller(top.child("labeller"), &s.labeller);
   read_trainer(top.child("trainer"), &s.trainer);
+  top.child("timeline");  // marks the key as known; parsed by its own reader below
+  if (error->empty() && root["timeline"] && !root["timeline"].IsNull()) {
+    physics::TimelineSpec spec;
+    if (!parse_timeline(root["timeline"], "timeline", &spec, error)) return false;
+    s.timeline = std::move(spec);
+  }
   top.finish();
   if (!error->empty()) return false;
   *out = std::move(s);

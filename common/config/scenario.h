@@ -2,8 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "common/physics/timeline.h"
+#include "common/physics/tracker_degradation.h"
 
 namespace l1t::config {
 
@@ -32,11 +36,29 @@ struct EmulatorSettings {
   int min_subscribers = 0;  // wait for this many truth subscribers before the first event
   double pileup_mean = 200;
   double beam_sigma_z_cm = 4.3;
+  std::string hepmc_file = "";  // hard scatters from this HepMC3 ASCII file; empty: built-in
 };
 
+// The staircase of degradation levels (events_per_level events each). A level has a smear and
+// an outer-tracker degradation: the named `scenario` (or the level's entry of `scenarios`)
+// composed with the individual keys (bias_rail ... resolution_scale), which hold for the whole
+// run. With `scenarios` the staircase steps through them; smear_levels then has one value for
+// every level or one per scenario (parsing expands it to one per level).
 struct DegradationSettings {
   std::vector<double> smear_levels{0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10};
   uint64_t events_per_level = 2000;
+  std::string scenario = "none";       // none | bri | bri+1bs | bri+5bs | bri+10bs
+  std::vector<std::string> scenarios;  // a staircase of named scenarios; empty: none
+  double bias_rail = 0;                // fraction of PS modules without macro-pixel z
+  double bad_strips = 0;               // fraction of dead strips
+  physics::EtaPhiWindow dead_region;   // no stubs inside; empty by default
+  double z0_shift_cm = 0;              // misalignment: added to every z0
+  double pt_scale = 1;                 // measured pT multiplied by this
+  double resolution_scale = 1;         // every track-parameter resolution multiplied by this
+
+  size_t levels() const { return smear_levels.size(); }
+  // The tracker degradation of level i (the last level's beyond the staircase).
+  physics::TrackerDegradation tracker_at(size_t level) const;
 };
 
 struct ModelSettings {
@@ -49,6 +71,14 @@ struct InferenceSettings {
   std::string node = "inference-0";
   double score_threshold = 0.5;  // a track is "primary" when its score is at least this
   double accept_ht_gev = 100;    // trigger accept when track HT of primary tracks exceeds this
+  int min_subscribers = 0;       // wait for this many decision subscribers before deciding
+  // Drift alarm (common/trigger/drift_detector.h) on the per-event fraction of tracks the live
+  // model scores as primary, sent to the trainer; drift_threshold 0 turns it off.
+  int drift_block_events = 100;     // events averaged into one CUSUM point
+  int drift_reference_blocks = 50;  // blocks that make the reference
+  double drift_slack = 0.75;        // CUSUM k, in reference sigmas of a block mean
+  double drift_threshold = 10;      // CUSUM h, in the same sigmas
+  double heartbeat_s = 1.0;         // heartbeats (with the current fill) to the trainer
 };
 
 struct LabellerSettings {
@@ -70,6 +100,22 @@ struct TrainerSettings {
   int pretrain_events = 1500;  // undegraded events generated at start-up to pre-train on
   int pretrain_epochs = 8;
   std::string initial_model = "";  // a model file to start from instead of pre-training
+  double sgd_momentum = 0.9;
+  std::string quantisation = "ptq";  // ptq (quantise at publication) | qat (quantisation-aware)
+  float ewc_lambda = 100;            // strategy ewc: penalty strength
+  float ewc_decay = 0.9f;            // strategy ewc: decay of the old Fisher per consolidation
+  float lwf_temperature = 2;         // strategy lwf: distillation temperature
+  float lwf_weight = 1;              // strategy lwf: weight of the distillation term
+  std::string update_policy = "every_n";  // every_n | on_drift | fill_boundary
+  // Safe-update gate (common/nn/update_gate.h): a candidate is judged on the gate_window labelled
+  // tracks that arrive after it was taken and on gate_reference_rows undegraded tracks.
+  int gate_window = 10000;  // 0: gate off
+  double gate_margin = 0.005;
+  double gate_reference_margin = 0.01;
+  int gate_reference_rows = 10000;    // 0: no reference check
+  std::string checkpoint_dir = "";    // empty: no checkpoints (a restart starts afresh)
+  double checkpoint_interval_s = 10;  // also at every publication and at shutdown
+  int keep_versions = 10;             // published versions kept for rollback
 };
 
 struct Scenario {
@@ -78,6 +124,9 @@ struct Scenario {
   MetricsPorts metrics;
   EmulatorSettings emulator;
   DegradationSettings degradation;
+  // A scripted timeline (common/config/timeline_config.h); when present it replaces the
+  // degradation staircase and sets the run's length.
+  std::optional<physics::TimelineSpec> timeline;
   ModelSettings model;
   InferenceSettings inference;
   LabellerSettings labeller;

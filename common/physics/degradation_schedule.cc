@@ -8,7 +8,11 @@ DegradationState DegradationSchedule::at(uint64_t event_index) const {
   if (smear_levels.empty() || events_per_level == 0) return {};
   const uint64_t last = smear_levels.size() - 1;
   const uint64_t level = std::min(event_index / events_per_level, last);
-  return {static_cast<int>(level), smear_levels[level]};
+  DegradationState s{static_cast<int>(level), smear_levels[level]};
+  if (!tracker_levels.empty()) {
+    s.tracker = tracker_levels[std::min<uint64_t>(level, tracker_levels.size() - 1)];
+  }
+  return s;
 }
 
 uint64_t DegradationSchedule::total_events() const {

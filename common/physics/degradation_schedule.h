@@ -1,4 +1,6 @@
-// How the detector degrades over a run: a staircase of smear levels, N events each.
+// How the detector degrades over a run: a staircase of levels, N events each; a level has a
+// smear and an outer-tracker degradation (a named scenario of the CMS study, or any
+// composition of the individual degradations).
 #pragma once
 
 #include <cstdint>
@@ -9,8 +11,11 @@
 namespace l1t::physics {
 
 struct DegradationSchedule {
-  std::vector<double> smear_levels;  // smear of level i
+  std::vector<double> smear_levels;  // smear of level i; its size is the number of levels
   uint64_t events_per_level = 0;
+  // Tracker degradation of level i; empty: none at every level. A shorter list holds its
+  // last entry for the levels beyond it.
+  std::vector<TrackerDegradation> tracker_levels;
 
   // Level i covers events [i*N, (i+1)*N). Events past the end stay at the last level (the
   // detector does not heal); an empty schedule, or N = 0, is level 0 with no smear.

@@ -1,6 +1,7 @@
 #include "common/physics/event_generator.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <utility>
@@ -28,8 +29,15 @@ double tsallis_fraction_above(double a, double n) {
 }  // namespace
 
 EventGenerator::EventGenerator(const GeneratorConfig& cfg, uint64_t seed)
-    : cfg_(cfg), rng_(seed), smear_rng_(splitmix64(seed ^ 0x5eed5eed5eed5eedULL)) {
+    : cfg_(cfg),
+      layers_(seed, cfg.stub_efficiency),
+      rng_(seed),
+      smear_rng_(splitmix64(seed ^ 0x5eed5eed5eed5eedULL)),
+      stub_rng_(splitmix64(seed ^ 0x57b557b557b557b5ULL)),
+      shuffle_rng_(splitmix64(seed ^ 0x5a0ff1e55a0ff1e5ULL)) {
   cfg_.tsallis_n = std::max(cfg_.tsallis_n, 2.5);  // the tail sampler needs n > 2
+  cfg_.z0_res_ms_share = std::clamp(cfg_.z0_res_ms_share, 0.0, 1.0);
+  z0_res_hit_share_ = 1 - cfg_.z0_res_ms_share;
   const double p0 = cfg_.tsallis_n * cfg_.tsallis_t_gev;
   pu_particles_mean_ = cfg_.pu_charged_per_unit_eta * 2 * cfg_.eta_gen_max *
                        tsallis_fraction_above(cfg_.pt_min / p0, cfg_.tsallis_n);
@@ -49,10 +57,11 @@ double EventGenerator::tsallis_tail_pt() {
   }
 }
 
-double EventGenerator::z0_resolution(double abs_eta) const {
+double EventGenerator::z0_resolution(double abs_eta, double pt) const {
   size_t bin = 0;
   while (bin < cfg_.z0_res_eta_edges.size() && abs_eta >= cfg_.z0_res_eta_edges[bin]) ++bin;
-  return cfg_.z0_res_cm[bin];
+  const double p = cfg_.z0_res_ref_pt / pt;
+  return cfg_.z0_res_cm[bin] * std::sqrt(z0_res_hit_share_ + cfg_.z0_res_ms_share * p * p);
 }
 
 void EventGenerator::add_particle(double pt, double eta, double phi, double z, Origin origin,
@@ -62,19 +71,43 @@ void EventGenerator::add_particle(double pt, double eta, double phi, double z, O
   if (pt < 0.9 * cfg_.pt_min || std::abs(eta) > cfg_.eta_max + 0.05) return;
   const double abs_eta = std::abs(eta);
   const double charge = random_sign(rng_);
+  StubPattern stubs;
+  double z0_factor = 1, r_phi_factor = 1;
+  if (cfg_.stub_model) {
+    stubs = layers_.stubs(pt, eta, phi, z, charge, conditions_, stub_rng_);
+    z0_factor = z0_resolution_factor(stubs.n_ps_z());
+    r_phi_factor = r_phi_resolution_factor(stubs.n_stubs());
+    if (truth_) {
+      truth_->particles.back().hit_pattern = stubs.stubs;
+      truth_->particles.back().ps_z_pattern = stubs.ps_z;
+    }
+  }
+  // Every draw is made whatever the degradation and the acceptance: degradations scale the
+  // draws, so that rng_ (the collisions) runs the same under all of them.
+  const double res = tracker_.resolution_scale;
+  const double rel =
+      (cfg_.inv_r_rel_res + cfg_.inv_r_rel_res_per_eta * abs_eta) * r_phi_factor * res;
+  const double g_inv_r = gauss(rng_), g_eta = gauss(rng_), g_z0 = gauss(rng_);
   Track t;
-  const double rel = cfg_.inv_r_rel_res + cfg_.inv_r_rel_res_per_eta * abs_eta;
-  t.inv_r = charge * kPtFromInvR / pt * (1 + rel * gauss(rng_));
-  const double eta_m = eta + cfg_.eta_res * gauss(rng_);
+  t.inv_r = charge * kPtFromInvR / pt * (1 + rel * g_inv_r) / tracker_.pt_scale;
+  const double eta_m = eta + cfg_.eta_res * res * g_eta;
   t.tan_lambda = std::sinh(eta_m);
-  t.z0 = z + z0_resolution(abs_eta) * gauss(rng_);
-  // Acceptance on measured values before spending draws on phi0 and d0.
+  const double z0_res = z0_resolution(abs_eta, pt);
+  t.z0 = z + z0_res * z0_factor * res * g_z0 + tracker_.z0_shift_cm;
+  t.phi0 = wrap_phi(phi + cfg_.phi0_res * r_phi_factor * res * gauss(rng_));
+  t.d0 = cfg_.d0_res_cm * r_phi_factor * res * gauss(rng_);
+  // The fake count follows what the undegraded tracker would accept, so that it (an rng_
+  // draw) does not depend on the degradation.
+  const double rel0 = cfg_.inv_r_rel_res + cfg_.inv_r_rel_res_per_eta * abs_eta;
+  in_acceptance_ += std::abs(eta + cfg_.eta_res * g_eta) < cfg_.eta_max &&
+                    std::abs(z + z0_res * g_z0) < cfg_.z0_max &&
+                    pt / (1 + rel0 * g_inv_r) > cfg_.pt_min;
   if (std::abs(eta_m) >= cfg_.eta_max || std::abs(t.z0) >= cfg_.z0_max ||
       std::abs(t.inv_r) * cfg_.pt_min > kPtFromInvR) {
     return;
   }
-  t.phi0 = wrap_phi(phi + cfg_.phi0_res * gauss(rng_));
-  t.d0 = cfg_.d0_res_cm * gauss(rng_);
+  if (cfg_.stub_model && !stubs.found()) return;
+  t.hit_pattern = stubs.stubs;
   if (truth_) truth_->particles.back().track = static_cast<int32_t>(ev->tracks.size());
   ev->tracks.push_back(t);
   ev->origin.push_back(origin);
@@ -127,9 +160,17 @@ void EventGenerator::add_hard_scatter(double z, GeneratedEvent* ev) {
   add_minimum_bias(z, cfg_.ue_activity_factor * pu_particles_mean_, Origin::kPrimary, ev);
 }
 
+// Fakes are combinatorial stub matches: any 4 to 6 layers.
+uint8_t EventGenerator::fake_hit_pattern() {
+  if (!cfg_.stub_model) return 0;
+  uint8_t p = static_cast<uint8_t>(stub_rng_() >> 58);  // 6 random bits
+  for (int layer = 0; std::popcount(p) < kMinStubs; ++layer) p |= uint8_t{1} << layer;
+  return p;
+}
+
 void EventGenerator::add_fakes(GeneratedEvent* ev) {
   const double f = std::clamp(cfg_.fake_fraction, 0.0, 0.5);
-  const int n = poisson(rng_, f / (1 - f) * static_cast<double>(ev->tracks.size()));
+  const int n = poisson(rng_, f / (1 - f) * static_cast<double>(in_acceptance_));
   for (int i = 0; i < n; ++i) {
     Track t;
     const double pt = cfg_.pt_min + exponential(rng_, cfg_.fake_pt_mean_excess);
@@ -138,6 +179,7 @@ void EventGenerator::add_fakes(GeneratedEvent* ev) {
     t.tan_lambda = std::sinh(uniform(rng_, -cfg_.eta_max, cfg_.eta_max));
     t.z0 = uniform(rng_, -cfg_.z0_max, cfg_.z0_max);
     t.d0 = cfg_.fake_d0_sigma_cm * gauss(rng_);
+    t.hit_pattern = fake_hit_pattern();
     ev->tracks.push_back(t);
     ev->origin.push_back(Origin::kFake);
   }
@@ -151,10 +193,24 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
                           GeneratorTruth* truth) {
   truth_ = truth;
   if (truth_) truth_->particles.clear();
+  tracker_ = state.tracker;
+  if (!(conditions_.degradation == tracker_)) {
+    conditions_ = StubConditions(tracker_, 0.9 * cfg_.pt_min);  // add_particle's early exit
+  }
+  in_acceptance_ = 0;
   out->tracks.clear();
   out->origin.clear();
-  out->pv_z0 = cfg_.beam_sigma_z_cm * gauss(rng_);
-  add_hard_scatter(out->pv_z0, out);
+  const double beam_z = cfg_.beam_sigma_z_cm * gauss(rng_);
+  out->pv_z0 = beam_z;
+  if (external_) {
+    out->pv_z0 = beam_z + external_->vertex_z_cm;
+    for (const ExternalParticle& p : external_->particles) {
+      add_particle(p.pt, p.eta, p.phi, beam_z + p.z_cm, Origin::kPrimary, out);
+    }
+    external_ = nullptr;
+  } else {
+    add_hard_scatter(out->pv_z0, out);
+  }
   const int n_pu = poisson(rng_, cfg_.pileup_mean);
   for (int v = 0; v < n_pu; ++v) {
     add_minimum_bias(cfg_.beam_sigma_z_cm * gauss(rng_), pu_particles_mean_, Origin::kPileup, out);
@@ -171,7 +227,7 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
     for (size_t i = 0; i < n; ++i) held[i] = static_cast<int32_t>(i);
   }
   for (size_t i = n; i > 1; --i) {
-    const size_t j = uniform_index(rng_, static_cast<uint32_t>(i));
+    const size_t j = uniform_index(shuffle_rng_, static_cast<uint32_t>(i));
     std::swap(out->tracks[i - 1], out->tracks[j]);
     std::swap(out->origin[i - 1], out->origin[j]);
     if (truth_) std::swap(held[i - 1], held[j]);

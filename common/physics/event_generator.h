@@ -7,8 +7,11 @@
 //      collimated tracks, isolated leptons from the W decays, an underlying event);
 //   2. Poisson(pileup_mean) pile-up vertices, z ~ N(0, beam_sigma_z), each with a Poisson
 //      number of charged particles following a Tsallis pT spectrum, flat in eta;
-//   3. the tracker: Gaussian resolution on every parameter, then the L1 acceptance cut on the
-//      measured values (pT > pt_min, |eta| < eta_max, |z0| < z0_max);
+//   3. the tracker: stubs in six layers (tracker_layers.h; a track needs 4 of 6), Gaussian
+//      resolution on every parameter (z0's by |eta| and pT, widened when PS stubs lack z; the
+//      r-phi parameters' by the stub count), the state's outer-tracker degradation
+//      (tracker_degradation.h), then the L1 acceptance cut on the measured values
+//      (pT > pt_min, |eta| < eta_max, |z0| < z0_max);
 //   4. a few fake tracks with random parameters;
 //   5. the degradation smear of the current DegradationState (see smear.h);
 //   6. digitisation (track_word.h) and a shuffle, so that track order carries no truth.
@@ -24,9 +27,13 @@
 //
 // Determinism: one seed gives identical bytes on one platform (the samplers are this
 // library's own, not <random>'s; only libm's last-bit behaviour could differ elsewhere).
-// The smear draws from its own engine (seeded from the same seed), so the physics of event i
-// does not depend on the degradation schedule: two runs with one seed and different schedules
-// see the same collisions, differently measured.
+// The smear, the stubs and the shuffle draw from their own engines (seeded from the same
+// seed), and the tracker degradations only scale draws or drop tracks after all of a
+// particle's draws, so the physics of event i depends neither on the smear schedule nor on
+// the tracker degradation: two runs with one seed see the same collisions, differently
+// measured. (The fake count follows the tracks in kinematic acceptance before the stub
+// requirement, for the same reason.) The detector map of the tracker degradations (which
+// modules are dead) is drawn from the seed too, once.
 #pragma once
 
 #include <array>
@@ -35,6 +42,8 @@
 
 #include "common/physics/rng.h"
 #include "common/physics/track.h"
+#include "common/physics/tracker_degradation.h"
+#include "common/physics/tracker_layers.h"
 
 namespace l1t::physics {
 
@@ -80,10 +89,14 @@ struct GeneratorConfig {
   double ue_activity_factor = 2.0;
 
   // --- Tracker resolution (parametric L1 track model) ---
-  // z0 resolution of CMS Phase-2 L1 tracks, worse in the forward region: sigma in the |eta|
-  // bins [0, 1.2), [1.2, 1.6), [1.6, 2.0), [2.0, ...).
+  // z0 resolution of CMS Phase-2 L1 tracks, worse in the forward region: sigma at pT =
+  // z0_res_ref_pt in the |eta| bins [0, 1.2), [1.2, 1.6), [1.6, 2.0), [2.0, ...).
   std::array<double, 3> z0_res_eta_edges = {1.2, 1.6, 2.0};
   std::array<double, 4> z0_res_cm = {0.18, 0.29, 0.46, 0.65};
+  // Multiple scattering makes z0 worse at low pT: sigma^2 = sigma_ref^2 ((1 - f) + f (p/pT)^2)
+  // with p = z0_res_ref_pt and f the scattering share at p; a hard track keeps sqrt(1 - f).
+  double z0_res_ref_pt = 2.5;  // [GeV], about the median pT of L1 tracks
+  double z0_res_ms_share = 0.5;
   // Relative q/R resolution: ~1 % central, growing linearly with |eta| (more material).
   double inv_r_rel_res = 0.01;
   double inv_r_rel_res_per_eta = 0.005;
@@ -95,6 +108,27 @@ struct GeneratorConfig {
   double fake_fraction = 0.02;       // fakes / all tracks (combinatorial stub matches)
   double fake_pt_mean_excess = 3.0;  // fake pT = pt_min + Exp(mean) [GeV]: mostly soft
   double fake_d0_sigma_cm = 0.5;     // fakes do not point back to the beam line
+
+  // --- Layered tracker ---
+  // false: the purely parametric tracker (every particle in acceptance is found, no stub
+  // count or PS z effect on resolution, hit pattern 0); the tracker degradations then only
+  // act through z0_shift_cm, pt_scale and resolution_scale. For comparisons; the emulator
+  // and the trainer always run with it on.
+  bool stub_model = true;
+  double stub_efficiency = kStubEfficiency;  // per layer (tracker_layers.h says why)
+};
+
+// A hard scatter from outside (a HepMC3 file's charged final state) to use instead of the
+// built-in tt-bar: its particles go through the same tracker model, as primary particles.
+struct ExternalParticle {
+  double pt = 0;  // [GeV]
+  double eta = 0;
+  double phi = 0;   // [rad]
+  double z_cm = 0;  // production z as the source put it; the beam-spot draw is added
+};
+struct ExternalHardScatter {
+  double vertex_z_cm = 0;  // the source's signal vertex z; the event's pv_z0 = beam draw + this
+  std::vector<ExternalParticle> particles;
 };
 
 // One charged particle as generated, before the tracker model measured it.
@@ -105,6 +139,9 @@ struct GeneratedParticle {
   double z0 = 0;   // true production vertex z [cm]
   Origin origin = Origin::kPileup;
   int32_t track = -1;  // its index in GeneratedEvent::tracks; -1 if it left no track
+  // The tracker model's stubs (0 for particles it never reached): bit i = layer i.
+  uint8_t hit_pattern = 0;
+  uint8_t ps_z_pattern = 0;  // PS stubs that carry z
 };
 
 // Particle-level truth of one event: every particle handed to the tracker model, i.e. all
@@ -126,6 +163,13 @@ class EventGenerator {
   void next(const DegradationState& state, GeneratedEvent* out, GeneratorTruth* truth);
 
   const GeneratorConfig& config() const { return cfg_; }
+  // The Poisson mean of pile-up interactions from the next event on (a timeline's levelling and
+  // decay); draws nothing, so an unchanged mean leaves the events unchanged.
+  void set_pileup_mean(double mean) { cfg_.pileup_mean = mean; }
+  // The next event's hard scatter comes from *hs instead of the built-in tt-bar (pile-up,
+  // fakes and the tracker stay built-in); nullptr returns to the built-in one. *hs must live
+  // until that next() returns; it is used once.
+  void set_hard_scatter(const ExternalHardScatter* hs) { external_ = hs; }
 
  private:
   void add_minimum_bias(double z, double mean_particles, Origin origin, GeneratedEvent* ev);
@@ -133,15 +177,24 @@ class EventGenerator {
   void add_fakes(GeneratedEvent* ev);
   // Measures a particle with the tracker model and keeps it if it passes the acceptance.
   void add_particle(double pt, double eta, double phi, double z, Origin origin, GeneratedEvent* ev);
+  uint8_t fake_hit_pattern();
   double tsallis_tail_pt();
-  double z0_resolution(double abs_eta) const;
+  double z0_resolution(double abs_eta, double pt) const;
 
   GeneratorConfig cfg_;
-  Rng rng_;                   // physics and tracker
-  Rng smear_rng_;             // degradation only
-  double pu_particles_mean_;  // per pile-up interaction, above pt_min, |eta| < eta_gen_max
+  TrackerLayers layers_;
+  Rng rng_;                     // physics and tracker resolution
+  Rng smear_rng_;               // degradation only
+  Rng stub_rng_;                // stubs and fake hit patterns
+  Rng shuffle_rng_;             // track order
+  TrackerDegradation tracker_;  // of the event being generated (the state's)
+  StubConditions conditions_;   // tracker_, prepared for the stub model
+  int64_t in_acceptance_ = 0;   // tracks that passed the kinematic cuts, found or not
+  double pu_particles_mean_;    // per pile-up interaction, above pt_min, |eta| < eta_gen_max
   double exp_minus_pu_mean_;
+  double z0_res_hit_share_ = 1;      // 1 - z0_res_ms_share
   GeneratorTruth* truth_ = nullptr;  // set only during a next() that records particles
+  const ExternalHardScatter* external_ = nullptr;  // the next event's hard scatter, if given
 };
 
 }  // namespace l1t::physics

@@ -1,6 +1,7 @@
 #include "common/physics/event_statistics.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <utility>
@@ -59,6 +60,7 @@ void EventStatistics::add(const GeneratedEvent& ev, const GeneratorTruth& truth)
   tracks_ += n;
   tracks_sq_ += n * n;
   for (size_t i = 0; i < ev.tracks.size(); ++i) {
+    stubs_ += static_cast<uint64_t>(std::popcount(ev.tracks[i].hit_pattern));
     switch (ev.origin[i]) {
       case Origin::kPrimary: {
         ++primary_;
@@ -75,6 +77,10 @@ void EventStatistics::add(const GeneratedEvent& ev, const GeneratorTruth& truth)
     }
   }
   for (const GeneratedParticle& p : truth.particles) {
+    if (p.track >= 0) {
+      ++particle_tracks_;
+      ps_z_incomplete_ += std::popcount(p.ps_z_pattern) < kPsLayers;
+    }
     if (p.pt < cfg_.pt_min || std::abs(p.eta) >= cfg_.eta_max || std::abs(p.z0) >= cfg_.z0_max) {
       continue;
     }
@@ -111,6 +117,9 @@ EventStatisticsSummary EventStatistics::summary(int level, double smear) const {
   s.fake_fraction = ratio(static_cast<double>(fake_), tracks);
   s.efficiency_overall =
       ratio(static_cast<double>(reconstructed_all_), static_cast<double>(generated_all_));
+  s.stubs_per_track_mean = ratio(static_cast<double>(stubs_), tracks);
+  s.ps_z_incomplete_fraction =
+      ratio(static_cast<double>(ps_z_incomplete_), static_cast<double>(particle_tracks_));
   for (size_t b = 0; b < generated_.size(); ++b) {
     EfficiencyBin e;
     e.pt_lo = cfg_.pt_edges[b];
@@ -177,6 +186,8 @@ nlohmann::json to_json(const EventStatisticsSummary& s) {
           {"pv_track_fraction", s.pv_track_fraction},
           {"fake_fraction", s.fake_fraction},
           {"efficiency_overall", s.efficiency_overall},
+          {"stubs_per_track_mean", s.stubs_per_track_mean},
+          {"ps_z_incomplete_fraction", s.ps_z_incomplete_fraction},
           {"efficiency_vs_pt", eff},
           {"z0_resolution_vs_eta", res},
           {"fasthisto_window_cm", s.vertex_window_cm},
@@ -199,6 +210,8 @@ std::string format_table(const EventStatisticsSummary& s) {
   add("  pile-up             %8.1f\n", s.pileup_tracks_per_event_mean);
   add("  fake                %8.1f  (fraction %.4f)\n", s.fake_tracks_per_event_mean,
       s.fake_fraction);
+  add("stubs per track       %8.2f  (tracks missing a PS z: %.4f)\n", s.stubs_per_track_mean,
+      s.ps_z_incomplete_fraction);
   add("FastHisto vertex      efficiency %.4f (within %.2f cm), resolution %.4f cm\n",
       s.fasthisto_efficiency, s.vertex_window_cm, s.fasthisto_resolution_cm);
   add("\ntracking efficiency (all pT: %.4f)\n", s.efficiency_overall);

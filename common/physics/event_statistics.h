@@ -60,6 +60,10 @@ struct EventStatisticsSummary {
   double pv_track_fraction = 0;   // primary tracks / all tracks
   double fake_fraction = 0;       // fake tracks / all tracks
   double efficiency_overall = 0;  // all pT >= pt_min, including beyond the last pT edge
+  // The layered tracker (tracker_layers.h): stubs per track (its hit pattern) and the share
+  // of particle tracks missing the z of at least one PS layer (wider z0).
+  double stubs_per_track_mean = 0;
+  double ps_z_incomplete_fraction = 0;
   std::vector<EfficiencyBin> efficiency_vs_pt;
   std::vector<ResolutionBin> z0_resolution_vs_eta;
   double vertex_window_cm = 0;
@@ -82,7 +86,9 @@ class EventStatistics {
   uint64_t primary_ = 0, pileup_ = 0, fake_ = 0;
   std::vector<uint64_t> generated_, reconstructed_;  // per pT bin
   uint64_t generated_all_ = 0, reconstructed_all_ = 0;
-  std::vector<std::vector<float>> z0_residuals_;  // per |eta| bin, kept for the quantiles
+  uint64_t stubs_ = 0;                                  // summed over all tracks
+  uint64_t particle_tracks_ = 0, ps_z_incomplete_ = 0;  // tracks of generated particles
+  std::vector<std::vector<float>> z0_residuals_;        // per |eta| bin, kept for the quantiles
   uint64_t vertex_found_ = 0;
   double vertex_residual_sq_ = 0;
 };

@@ -8,8 +8,8 @@
 // Defaults: 256 bins over [-15, 15) cm (0.117 cm, about the central z0 resolution), a
 // 3-bin window, tracks with pT < 2 GeV skipped and pT saturated at 128 GeV (the emulator's
 // VxMaxTrackPt = 127 with saturating high-pT behaviour, rounded to the 7-bit firmware pT).
-// Tracks outside [z_min, z_max) are ignored. (The tracker model has no stubs, so the
-// stub-count cut of CMS is not applied.)
+// Tracks outside [z_min, z_max) are ignored. (CMS also asks for >= 4 stubs; every L1 track
+// of the tracker model has that many, so no stub cut is applied.)
 //
 // The vertex z is, by default, the pT-weighted mean z0 of the tracks in the winning window:
 // CMS's simulation-mode FastHisto, and more precise than a bin centre. Setting

@@ -12,11 +12,17 @@
 //   eta  : eta as is                   -> |eta| <= 2.78 (tan(lambda) word range +-8)
 //   phi  : phi0 as is                  -> [-pi, pi)
 //   z0   : z0 / 4                      -> |z0| <= 5.12 (z0 word range +-20.47 cm)
-//   |dZ| : min(|z0 - pv_z0|, 31 cm)    -> [0, 31]      (lsb 10 um: kept at full resolution,
-//                                         it is the key feature against a 0.18-0.65 cm z0
-//                                         resolution)
+//   |dZ| : min(|z0 - pv_z0|, 31 cm) / 4 -> [0, 7.75]   (lsb 39 um, finer than the track
+//                                         word's 100 um z0 lsb: nothing is lost)
 // Every output is finally clamped into [kFeatureMin, kFeatureMax] so that no input overflows
 // ap_fixed<16,6> even with custom scaling or NaN (NaN becomes 0).
+//
+// Headroom matters beyond the inputs: with the default precision the accumulators and layer
+// results are ap_fixed<16,6> too, and they wrap beyond +-32. |dZ| once went in unscaled (up
+// to 31): a pile-up track far from the vertex then drove first-layer sums past -32, they
+// wrapped to large positive values, and the quantised model lost 1-10 % accuracy against its
+// own float version, by the luck of the training seed. At a quarter of that scale the
+// pre-trained model's sums stay in range (tests/common/trigger/training_data_test.cc).
 #pragma once
 
 #include <span>
@@ -39,7 +45,7 @@ struct FeatureScaling {
   double phi_scale = 1.0;
   double z0_scale = 1.0 / 4;
   double dz_cap = 31.0;  // [cm] larger separations carry no extra information
-  double dz_scale = 1.0;
+  double dz_scale = 1.0 / 4;
 };
 
 // Writes n * kNumFeatures floats, row-major (track i's features at out[i*5 .. i*5+4]).

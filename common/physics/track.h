@@ -18,6 +18,9 @@ struct Track {
   double tan_lambda = 0;  // cot(theta)
   double z0 = 0;          // [cm]
   double d0 = 0;          // [cm]
+  // Bit i: a stub in tracker layer i (tracker_layers.h); 0 when unknown. The word's 7-bit
+  // hit-pattern field carries it.
+  uint8_t hit_pattern = 0;
 
   double pt() const { return kPtFromInvR / std::max(std::abs(inv_r), 1e-12); }
   double eta() const { return std::asinh(tan_lambda); }
@@ -34,9 +37,9 @@ struct DegradationState {
 };
 
 struct GeneratedEvent {
-  std::vector<Track> tracks;    // digitised to L1 track-word precision
-  std::vector<Origin> origin;   // truth, one per track
-  double pv_z0 = 0;             // true primary-vertex z [cm]
+  std::vector<Track> tracks;   // digitised to L1 track-word precision
+  std::vector<Origin> origin;  // truth, one per track
+  double pv_z0 = 0;            // true primary-vertex z [cm]
 };
 
 }  // namespace l1t::physics

@@ -1,5 +1,6 @@
 #include "common/physics/track_table_export.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -46,13 +47,14 @@ nlohmann::json level_json(const TrackTableExportOptions& o, const ExportedLevel&
           {"npy", l.basename + ".npy"},
           {"level", l.level},
           {"smear", l.smear},
+          {"tracker", l.tracker},
           {"events", l.events},
           {"seed", o.seed},
           {"pileup_mean", o.generator.pileup_mean},
           {"labels", {{"0", "pile-up"}, {"1", "primary vertex"}, {"2", "fake"}}},
           {"features",
            "f_*: the network inputs as the inference node computes them (FastHisto vertex, "
-           "pt/8 capped at 128 GeV, eta, phi, z0/4, |z0 - vertex| capped at 31 cm)"},
+           "pt/8 capped at 128 GeV, eta, phi, z0/4, |z0 - vertex| capped at 31 cm /4)"},
           {"raw", "pt [GeV], eta, phi [rad], z0 [cm], d0 [cm]: the digitised, degraded track"}};
 }
 
@@ -118,9 +120,16 @@ bool export_track_tables(const TrackTableExportOptions& o, std::vector<ExportedL
   nlohmann::json manifest = {{"columns", columns_json()}, {"levels", nlohmann::json::array()}};
 
   for (size_t level = 0; level < o.smear_levels.size(); ++level) {
-    const DegradationState state{static_cast<int>(level), o.smear_levels[level]};
-    ExportedLevel out{state.level, state.smear, 0, 0,
-                      track_table_basename(state.level, state.smear)};
+    DegradationState state{static_cast<int>(level), o.smear_levels[level]};
+    if (!o.tracker_levels.empty()) {
+      state.tracker = o.tracker_levels[std::min(level, o.tracker_levels.size() - 1)];
+    }
+    ExportedLevel out{state.level,
+                      state.smear,
+                      0,
+                      0,
+                      track_table_basename(state.level, state.smear),
+                      to_string(state.tracker)};
     const std::string base = (std::filesystem::path(o.dir) / out.basename).string();
     NpyWriter npy;
     if (!npy.open(base + ".npy", kTrackTableCols, error)) return false;

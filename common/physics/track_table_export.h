@@ -49,6 +49,9 @@ struct TrackTableExportOptions {
   GeneratorConfig generator;
   uint64_t seed = 1;
   std::vector<double> smear_levels;  // level i has smear smear_levels[i]
+  // Level i's outer-tracker degradation; empty: none at every level (the last entry holds for
+  // levels beyond the list).
+  std::vector<TrackerDegradation> tracker_levels;
   uint64_t events_per_level = 0;
   std::string dir;           // created if missing
   FeatureFunction features;  // required
@@ -60,6 +63,7 @@ struct ExportedLevel {
   uint64_t events = 0;
   uint64_t rows = 0;
   std::string basename;  // DIR/<basename>.csv, .npy, .json
+  std::string tracker;   // to_string() of the level's tracker degradation ("none")
 };
 
 // Writes every level's tables and the manifest. False, with a reason, on any I/O failure.

@@ -57,11 +57,15 @@ inline double wrap_phi(double phi) {
   return w >= std::numbers::pi ? -std::numbers::pi : w;
 }
 
+inline uint64_t hit_pattern_bits(const Track& t) {
+  return (uint64_t{t.hit_pattern} & ((1u << kHitPatternBits) - 1)) << kHitPatternPos;
+}
+
 // The portable packer; the AVX2 one below must give the same bits (see the tests).
 inline Word to_word_scalar(const Track& t) {
   Word w;
   w.lo = encode(t.d0, kD0Field) << kD0Field.lsb_pos | encode(t.z0, kZ0Field) << kZ0Field.lsb_pos |
-         encode(t.tan_lambda, kTanLField) << kTanLField.lsb_pos;
+         encode(t.tan_lambda, kTanLField) << kTanLField.lsb_pos | hit_pattern_bits(t);
   const uint64_t hi = encode(wrap_phi(t.phi0), kPhi0Field) << (kPhi0Field.lsb_pos - 64) |
                       encode(t.inv_r, kInvRField) << (kInvRField.lsb_pos - 64) |
                       uint64_t{1} << (kValidBit - 64);
@@ -103,7 +107,7 @@ inline Word to_word(const Track& t) {
   };
   Word w;
   w.lo = encode(t.d0, kD0Field) << kD0Field.lsb_pos | raw(3) << kZ0Field.lsb_pos |
-         raw(2) << kTanLField.lsb_pos;
+         raw(2) << kTanLField.lsb_pos | hit_pattern_bits(t);
   w.hi =
       static_cast<uint32_t>(raw(1) << (kPhi0Field.lsb_pos - 64) |
                             raw(0) << (kInvRField.lsb_pos - 64) | uint64_t{1} << (kValidBit - 64));
@@ -127,6 +131,7 @@ inline Track from_word(const Word& w) {
   t.tan_lambda = decode(field_lo(w, kTanLField), kTanLField);
   t.phi0 = decode(field_hi(w, kPhi0Field), kPhi0Field);
   t.inv_r = decode(field_hi(w, kInvRField), kInvRField);
+  t.hit_pattern = static_cast<uint8_t>(w.lo >> kHitPatternPos & ((1u << kHitPatternBits) - 1));
   return t;
 }
 

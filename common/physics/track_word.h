@@ -6,7 +6,7 @@
 //   bits    width  field            encoding
 //   0-5       6    MVA other        0 (not modelled)
 //   6-8       3    MVA quality      0 (not modelled)
-//   9-15      7    hit pattern      0 (not modelled: the tracker model has no stubs)
+//   9-15      7    hit pattern      bit i: a stub in tracker layer i (6 layers, bit 15 = 0)
 //   16-18     3    bend chi2        0 (not modelled)
 //   19-31    13    d0               signed, |d0| < 16 cm,           lsb 32/2^13 = 0.0039 cm
 //   32-35     4    chi2 r-z         0 (not modelled)
@@ -52,6 +52,8 @@ inline constexpr TrackWordField kTanLField{48, 16, 8.0};
 inline constexpr TrackWordField kPhi0Field{68, 12, std::numbers::pi};
 inline constexpr TrackWordField kInvRField{80, 15, kPtFromInvR / 1.9};
 inline constexpr int kValidBit = 95;
+inline constexpr int kHitPatternPos = 9;
+inline constexpr int kHitPatternBits = 7;
 
 // Packs one track into 12 bytes at out12 (valid bit set, unmodelled fields 0).
 void pack_track(const Track& t, uint8_t* out12);

@@ -45,6 +45,14 @@ bool tracker_scenario(std::string_view name, TrackerDegradation* out) {
   return true;
 }
 
+std::string_view tracker_scenario_name(const TrackerDegradation& d) {
+  for (std::string_view name : kTrackerScenarioNames) {
+    TrackerDegradation preset;
+    if (tracker_scenario(name, &preset) && preset == d) return name;
+  }
+  return {};
+}
+
 std::string tracker_scenario_list() {
   std::string s;
   for (std::string_view n : kTrackerScenarioNames) {

@@ -62,6 +62,8 @@ inline constexpr double kBiasRailPresetFraction = 0.10;
 
 // The preset of a named scenario; false (and *out untouched) for an unknown name.
 bool tracker_scenario(std::string_view name, TrackerDegradation* out);
+// The name of the preset equal to d ("none" for no degradation), or "" if d is none of them.
+std::string_view tracker_scenario_name(const TrackerDegradation& d);
 // "none, bri, bri+1bs, bri+5bs, bri+10bs": for error messages.
 std::string tracker_scenario_list();
 // One line for logs and --describe, e.g. "bias_rail=0.1 bad_strips=0.05".

@@ -19,6 +19,8 @@ inline constexpr std::string_view kTopicLabels = "labels";
 inline constexpr std::string_view kTopicWeights = "weights";
 inline constexpr std::string_view kTopicSnapshot = "snapshot";
 inline constexpr std::string_view kTopicHeartbeat = "heartbeat";
+inline constexpr std::string_view kTopicAlarm = "alarm";        // DriftAlarm, node -> trainer
+inline constexpr std::string_view kTopicRollback = "rollback";  // RollbackRequest / Reply
 
 int64_t unix_now_ns();
 

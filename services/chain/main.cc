@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/config/run_plan.h"
 #include "common/metrics/metrics.h"
 #include "common/monitor/drift_gauges.h"
 #include "common/runtime/child_process.h"
@@ -159,8 +160,13 @@ int main(int argc, char** argv) {
     o.work_dir = mkdtemp(tmpl);
   }
   fs::create_directories(o.work_dir);
-  spdlog::info("chain: scenario '{}', {} levels x {} events, logs in {}", cfg.name,
-               cfg.degradation.smear_levels.size(), cfg.degradation.events_per_level, o.work_dir);
+  config::RunPlan plan;  // the emulator's own: the events and levels to expect
+  if (std::string plan_error; !config::RunPlan::build(cfg, &plan, &plan_error)) {
+    spdlog::error("{}", plan_error);
+    return 2;
+  }
+  spdlog::info("chain: scenario '{}', {} levels, {} events, logs in {}", cfg.name, plan.levels(),
+               plan.total_events(), o.work_dir);
 
   auto any = [&](const std::string& key, const std::string& value) {
     return key + "=" + (o.ephemeral ? "tcp://127.0.0.1:*" : value);
@@ -213,13 +219,13 @@ int main(int argc, char** argv) {
   }
   const json& ee = emulator.ready["endpoints"];
   truth.connect(ee["truth"].get<std::string>());
-  if (!chain.start(
-          inference,
-          {"endpoints.events=" + ee["events"].get<std::string>(),
-           "endpoints.weights=" + te["weights"].get<std::string>(),
-           "endpoints.snapshot=" + te["snapshot"].get<std::string>(),
-           "endpoints.decisions=" + decisions_ep, metrics_port("inference", cfg.metrics.inference)},
-          &error)) {
+  if (!chain.start(inference,
+                   {"endpoints.events=" + ee["events"].get<std::string>(),
+                    "endpoints.weights=" + te["weights"].get<std::string>(),
+                    "endpoints.snapshot=" + te["snapshot"].get<std::string>(),
+                    "endpoints.decisions=" + decisions_ep, "inference.min_subscribers=1",
+                    metrics_port("inference", cfg.metrics.inference)},
+                   &error)) {
     return fail(error);
   }
   if (!chain.start(labeller,
@@ -231,7 +237,7 @@ int main(int argc, char** argv) {
   }
 
   trigger::DecisionMonitor monitor(cfg.inference.score_threshold);
-  const uint64_t expected = cfg.degradation.smear_levels.size() * cfg.degradation.events_per_level;
+  const uint64_t expected = plan.total_events();
   std::optional<uint64_t> finished_with;  // events the emulator says it generated
   const auto t_start = Clock::now();
   auto t_progress = t_start;

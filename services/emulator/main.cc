@@ -1,5 +1,10 @@
 // l1t-emulator: generates bunch crossings with a time-dependent degradation and sends them,
 // as L1 track words, to the inference nodes (PUSH) and, with truth, to subscribers (XPUB).
+// Every event is stamped with its time (run, fill, lumisection, integrated luminosity, pile-up)
+// and its degradation state from the scenario's run plan (config::RunPlan): the `timeline:`
+// section when there is one (its pile-up also drives the generator), else the staircase.
+// With --hepmc FILE (emulator.hepmc_file) the hard scatter of each event is the next event of
+// a HepMC3 file instead of the built-in tt-bar; pile-up stays built-in.
 // Offline modes open no socket: --describe prints sample statistics, --export writes labelled
 // track tables per degradation level.
 #include <spdlog/spdlog.h>
@@ -8,6 +13,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/config/physics_settings.h"
+#include "common/config/run_plan.h"
 #include "common/metrics/metrics.h"
 #include "common/physics/degradation_schedule.h"
 #include "common/physics/event_generator.h"
@@ -19,17 +26,28 @@
 #include "common/transport/envelope.h"
 #include "common/transport/socket.h"
 #include "common/trigger/event_features.h"
+#include "services/emulator/hepmc_hard_scatter.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-physics::GeneratorConfig generator_config(const config::EmulatorSettings& e) {
-  physics::GeneratorConfig g;
-  g.pileup_mean = e.pileup_mean;
-  g.beam_sigma_z_cm = e.beam_sigma_z_cm;
-  return g;
+// The wire form of a degradation state: every parameter, and the preset's name if it is one.
+void fill_degradation(const physics::DegradationState& s, v1::DegradationState* out) {
+  const physics::TrackerDegradation& t = s.tracker;
+  out->set_level(static_cast<uint32_t>(s.level));
+  out->set_smear(s.smear);
+  out->set_scenario(std::string(physics::tracker_scenario_name(t)));
+  out->set_bias_rail_fraction(t.bias_rail_fraction);
+  out->set_bad_strip_fraction(t.bad_strip_fraction);
+  out->set_dead_eta_min(t.dead_region.eta_min);
+  out->set_dead_eta_max(t.dead_region.eta_max);
+  out->set_dead_phi_min(t.dead_region.phi_min);
+  out->set_dead_phi_max(t.dead_region.phi_max);
+  out->set_z0_shift_cm(t.z0_shift_cm);
+  out->set_pt_scale(t.pt_scale);
+  out->set_resolution_scale(t.resolution_scale);
 }
 
 // Reads XPUB subscription frames; returns how many subscribers asked for the truth topic.
@@ -70,33 +88,79 @@ void add_offline_options(CLI::App& app, OfflineOptions* o) {
   app.add_flag("--json", o->json, "--describe prints JSON instead of a table")->needs(describe);
 }
 
-int run_describe(const config::Scenario& cfg, const OfflineOptions& o) {
-  const auto& levels = cfg.degradation.smear_levels;
-  if (o.level >= static_cast<int>(std::max<size_t>(levels.size(), 1))) {
-    spdlog::error("--level {} is beyond the schedule's {} levels", o.level, levels.size());
+int run_describe(const config::Scenario& cfg, const config::RunPlan& plan,
+                 const OfflineOptions& o) {
+  const size_t levels = plan.levels();
+  if (o.level >= static_cast<int>(std::max<size_t>(levels, 1))) {
+    spdlog::error("--level {} is beyond the schedule's {} levels", o.level, levels);
     return 2;
   }
-  const physics::DegradationState state{o.level, levels.empty() ? 0.0 : levels[o.level]};
-  const physics::EventStatisticsSummary s =
-      physics::describe_events(generator_config(cfg.emulator), cfg.emulator.seed, state, o.events);
+  const config::EventConditions at = plan.level_start(static_cast<size_t>(o.level));
+  const physics::DegradationState& state = at.degradation;
+  physics::GeneratorConfig generator = config::generator_config(cfg);
+  generator.pileup_mean = at.time.pileup_mean;  // the level's first lumisection
+  physics::EventStatisticsSummary s;
+  if (cfg.emulator.hepmc_file.empty()) {
+    s = physics::describe_events(generator, cfg.emulator.seed, state, o.events);
+  } else {
+    // describe_events' loop, with the file's hard scatters.
+    if (o.json) spdlog::set_level(spdlog::level::warn);  // stdout holds the JSON alone
+    emulator::HepmcHardScatter source;
+    std::string error;
+    if (!source.open(cfg.emulator.hepmc_file, generator, &error)) {
+      spdlog::error("{}", error);
+      return 2;
+    }
+    physics::EventGenerator gen(generator, cfg.emulator.seed);
+    physics::EventStatistics stats{physics::EventStatisticsConfig{}};
+    physics::ExternalHardScatter hs;
+    physics::GeneratedEvent ev;
+    physics::GeneratorTruth truth;
+    for (uint64_t i = 0; i < o.events; ++i) {
+      if (!source.next(&hs, &error)) {
+        spdlog::error("{}", error);
+        return 1;
+      }
+      gen.set_hard_scatter(&hs);
+      gen.next(state, &ev, &truth);
+      stats.add(ev, truth);
+    }
+    s = stats.summary(state.level, state.smear);
+  }
+  const std::string scenario(physics::tracker_scenario_name(state.tracker));
+  const std::string tracker = physics::to_string(state.tracker);
   if (o.json) {
     nlohmann::json j = physics::to_json(s);
     j["seed"] = cfg.emulator.seed;
-    j["pileup_mean"] = cfg.emulator.pileup_mean;
+    j["pileup_mean"] = generator.pileup_mean;
+    j["hard_scatter"] = cfg.emulator.hepmc_file.empty() ? "ttbar" : cfg.emulator.hepmc_file;
+    j["tracker_scenario"] = scenario;  // "" when the state is no named scenario
+    j["tracker_degradation"] = tracker;
     std::printf("%s\n", j.dump(2).c_str());
   } else {
-    std::printf("scenario %s, seed %llu, <PU> %g\n%s", cfg.name.c_str(),
-                static_cast<unsigned long long>(cfg.emulator.seed), cfg.emulator.pileup_mean,
-                physics::format_table(s).c_str());
+    // "tracker bri+5bs (bias_rail=0.1 bad_strips=0.05)", or the parameters alone.
+    const std::string shown =
+        scenario.empty() || scenario == tracker ? tracker : scenario + " (" + tracker + ")";
+    std::printf("scenario %s, seed %llu, <PU> %g, tracker %s\n%s", cfg.name.c_str(),
+                static_cast<unsigned long long>(cfg.emulator.seed), generator.pileup_mean,
+                shown.c_str(), physics::format_table(s).c_str());
   }
   return 0;
 }
 
-int run_export(const config::Scenario& cfg, const OfflineOptions& o) {
+int run_export(const config::Scenario& cfg, const config::RunPlan& plan, const OfflineOptions& o) {
+  if (!cfg.emulator.hepmc_file.empty()) {
+    spdlog::error("--export does not read HepMC3 files yet (emulator.hepmc_file is set)");
+    return 2;
+  }
   physics::TrackTableExportOptions e;
-  e.generator = generator_config(cfg.emulator);
+  e.generator = config::generator_config(cfg);
   e.seed = cfg.emulator.seed;
-  e.smear_levels = cfg.degradation.smear_levels;
+  for (size_t l = 0; l < plan.levels(); ++l) {
+    const physics::DegradationState s = plan.level_start(l).degradation;
+    e.smear_levels.push_back(s.smear);
+    e.tracker_levels.push_back(s.tracker);
+  }
   e.events_per_level = o.events;
   e.dir = o.export_dir;
   e.features = trigger::event_features;  // the inference node's own feature code
@@ -121,12 +185,32 @@ int main(int argc, char** argv) {
   runtime::add_process_options(app, &options);
   OfflineOptions offline;
   add_offline_options(app, &offline);
+  std::string hepmc_file;
+  app.add_option("--hepmc", hepmc_file,
+                 "hard scatters from this HepMC3 ASCII file (sets emulator.hepmc_file)");
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(options, &cfg)) return 2;
+  if (!hepmc_file.empty()) cfg.emulator.hepmc_file = hepmc_file;
+  config::RunPlan plan;
+  std::string plan_error;
+  if (!config::RunPlan::build(cfg, &plan, &plan_error)) {
+    spdlog::error("{}", plan_error);
+    return 2;
+  }
   // Offline modes return before any socket or metrics port is opened.
-  if (offline.describe) return run_describe(cfg, offline);
-  if (!offline.export_dir.empty()) return run_export(cfg, offline);
+  if (offline.describe) return run_describe(cfg, plan, offline);
+  if (!offline.export_dir.empty()) return run_export(cfg, plan, offline);
+  emulator::HepmcHardScatter hepmc;
+  const bool from_file = !cfg.emulator.hepmc_file.empty();
+  if (from_file) {
+    std::string error;
+    if (!hepmc.open(cfg.emulator.hepmc_file, config::generator_config(cfg), &error)) {
+      spdlog::error("{}", error);
+      return 2;
+    }
+    spdlog::info("emulator: hard scatters from HepMC3 file '{}'", cfg.emulator.hepmc_file);
+  }
   runtime::install_stop_handlers();
 
   metrics::Metrics metrics(cfg.metrics.bind_address, cfg.metrics.emulator);
@@ -134,6 +218,10 @@ int main(int argc, char** argv) {
   auto& tracks_total = metrics.counter("l1t_tracks_total", "L1 tracks generated");
   auto& level_gauge = metrics.gauge("l1t_degradation_level", "Index of the degradation level");
   auto& smear_gauge = metrics.gauge("l1t_degradation_smear", "Gaussian smear fraction in force");
+  auto& bias_rail_gauge = metrics.gauge("l1t_degradation_bias_rail_fraction",
+                                        "Fraction of PS modules without macro-pixel z in force");
+  auto& bad_strip_gauge =
+      metrics.gauge("l1t_degradation_bad_strip_fraction", "Fraction of dead strips in force");
   auto& sent_events = metrics.sent("events");
   auto& sent_truth = metrics.sent("truth");
   auto& dropped_events = metrics.dropped("events");
@@ -159,10 +247,15 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
-  physics::EventGenerator generator(generator_config(cfg.emulator), cfg.emulator.seed);
-  const physics::DegradationSchedule schedule{cfg.degradation.smear_levels,
-                                              cfg.degradation.events_per_level};
-  const uint64_t total = schedule.total_events();
+  physics::EventGenerator generator(config::generator_config(cfg), cfg.emulator.seed);
+  for (size_t l = 0; l < std::min<size_t>(plan.levels(), 50); ++l) {
+    const config::EventConditions c = plan.level_start(l);
+    spdlog::info("emulator: level {} from run {} LS {}: smear {}, tracker {}", l, c.time.run,
+                 c.time.lumisection, c.degradation.smear,
+                 physics::to_string(c.degradation.tracker));
+  }
+  if (plan.levels() > 50) spdlog::info("emulator: ... {} levels in all", plan.levels());
+  const uint64_t total = plan.total_events();
   transport::HeaderStamper event_stamp("emulator"), truth_stamp("emulator"), beat_stamp("emulator");
   v1::Event event;
   v1::Truth truth;
@@ -170,24 +263,37 @@ int main(int argc, char** argv) {
   const bool paced = cfg.emulator.rate_hz > 0;
   const auto start = Clock::now();
   uint64_t generated = 0, push_dropped = 0, pub_dropped = 0;
+  physics::ExternalHardScatter hard_scatter;
+  std::string source_error;  // a bad HepMC3 record stops the run
 
   for (uint64_t i = 0; i < total && !runtime::stop_requested(); ++i) {
     if (paced) {
       std::this_thread::sleep_until(
           start + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / cfg.emulator.rate_hz)));
     }
-    const physics::DegradationState state = schedule.at(i);
+    const config::EventConditions conditions = plan.at(i);
+    const physics::DegradationState& state = conditions.degradation;
+    const physics::TimePoint& when = conditions.time;
+    if (plan.has_timeline()) generator.set_pileup_mean(when.pileup_mean);
+    if (from_file) {
+      if (!hepmc.next(&hard_scatter, &source_error)) {
+        spdlog::error("emulator: {}", source_error);
+        break;
+      }
+      generator.set_hard_scatter(&hard_scatter);
+    }
     const physics::GeneratedEvent ev = generator.next(state);
 
     event.Clear();
     event_stamp.stamp(event.mutable_header());
     event.set_event_id(i + 1);
-    event.set_run(1);
-    event.set_fill(1);
-    event.set_lumisection(static_cast<uint32_t>(i / 1000 + 1));
+    event.set_run(when.run);
+    event.set_fill(when.fill);
+    event.set_lumisection(when.lumisection);
+    event.set_integrated_lumi_pb(when.integrated_lumi_pb);
+    event.set_pileup_mean(when.pileup_mean);
     event.set_timestamp_ns(transport::unix_now_ns());
-    event.mutable_degradation()->set_level(state.level);
-    event.mutable_degradation()->set_smear(state.smear);
+    fill_degradation(state, event.mutable_degradation());
     event.set_n_tracks(static_cast<uint32_t>(ev.tracks.size()));
     physics::pack_tracks(ev.tracks, event.mutable_track_words());
     event.SerializeToString(&payload);
@@ -227,6 +333,8 @@ int main(int argc, char** argv) {
     tracks_total.Increment(static_cast<double>(ev.tracks.size()));
     level_gauge.Set(state.level);
     smear_gauge.Set(state.smear);
+    bias_rail_gauge.Set(state.tracker.bias_rail_fraction);
+    bad_strip_gauge.Set(state.tracker.bad_strip_fraction);
     if ((i & 1023) == 0) count_truth_subscriptions(pub);  // keep the XPUB inbox empty
   }
 
@@ -235,7 +343,9 @@ int main(int argc, char** argv) {
   v1::Heartbeat beat;
   beat_stamp.stamp(beat.mutable_header());
   beat.set_process("emulator");
-  beat.set_state(runtime::stop_requested() ? "stopped" : "finished");
+  beat.set_state(!source_error.empty()       ? "failed"
+                 : runtime::stop_requested() ? "stopped"
+                                             : "finished");
   beat.set_messages_out(generated);
   transport::send(pub, transport::kTopicHeartbeat, beat, /*block=*/true);
 
@@ -246,5 +356,5 @@ int main(int argc, char** argv) {
                                                 {"events_dropped", push_dropped},
                                                 {"pub_dropped", pub_dropped},
                                                 {"seconds", seconds}});
-  return 0;
+  return source_error.empty() ? 0 : 1;
 }

@@ -1,16 +1,22 @@
 // l1t-inference: scores every track of every event with the live and the frozen model in
-// bit-exact fixed point, publishes decisions, and swaps in new weights between events.
+// bit-exact fixed point, publishes decisions, and swaps in new weights between events (an
+// update marked for a fill waits for that fill's boundary). It watches the live model's scores
+// for drift and tells the trainer (alarms, and heartbeats carrying the current fill).
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <thread>
 
 #include "common/metrics/metrics.h"
 #include "common/physics/track_word.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
+#include "common/transport/model_codec.h"
 #include "common/transport/socket.h"
+#include "common/trigger/drift_detector.h"
 #include "common/trigger/event_features.h"
+#include "common/trigger/fill_gated_update.h"
 #include "common/trigger/model_slot.h"
 
 using namespace l1t;
@@ -25,8 +31,19 @@ struct Counters {
   uint64_t dropped = 0;
   uint64_t versions_applied = 0;
   uint64_t versions_refused = 0;
+  uint64_t versions_held = 0;  // waited for a fill boundary
   uint64_t sequence_gaps = 0;
+  uint64_t drift_alarms = 0;
 };
+
+trigger::DriftConfig drift_config(const config::InferenceSettings& s) {
+  trigger::DriftConfig d;
+  d.block_events = static_cast<size_t>(s.drift_block_events);
+  d.reference_blocks = static_cast<size_t>(s.drift_reference_blocks);
+  d.slack = s.drift_slack;
+  d.threshold = s.drift_threshold;
+  return d;
+}
 
 class InferenceNode {
  public:
@@ -46,11 +63,21 @@ class InferenceNode {
             m.counter("l1t_model_updates_total", "Weight updates", {{"result", "applied"}})),
         refused_total_(
             m.counter("l1t_model_updates_total", "Weight updates", {{"result", "refused"}})),
+        held_total_(m.counter("l1t_model_updates_total", "Weight updates", {{"result", "held"}})),
+        alarms_total_(m.counter("l1t_drift_alarms_total", "Drift alarms sent to the trainer")),
+        drift_gauge_(m.gauge("l1t_drift_cusum",
+                             "Drift CUSUM of the live model's primary-track "
+                             "fraction, in reference sigmas")),
         latency_(m.histogram("l1t_decision_latency_seconds",
                              "From event creation at the emulator to its decision",
                              metrics::latency_buckets()),
                  metrics::latency_buckets()),
-        stamp_(cfg.inference.node) {}
+        stamp_(cfg.inference.node),
+        control_stamp_(cfg.inference.node),
+        drift_(drift_config(cfg.inference)) {}
+
+  // Where alarms and heartbeats go: the DEALER connected to the trainer's ROUTER.
+  void set_control_socket(zmq::socket_t* dealer) { control_ = dealer; }
 
   Counters counters;
 
@@ -71,6 +98,37 @@ class InferenceNode {
         spdlog::warn("inference: base model refused: {}", why);
       }
     }
+    // A snapshot is what the trainer serves now: a node that (re)starts takes it at once.
+    if (!snapshot && update.activate_at_fill() > 0 && live_.loaded()) return hold(update, channel);
+    apply(update, channel);
+  }
+
+  // Checks an update now and keeps it until its fill boundary (see FillGatedUpdate).
+  void hold(const v1::ModelUpdate& update, std::string_view channel) {
+    nn::FixedModel candidate;
+    std::string why;
+    if (update.version() <= live_.version()) {
+      spdlog::debug("inference: ignored weights v{}: not newer than v{}", update.version(),
+                    live_.version());
+      return;
+    }
+    if (!transport::decode_model(update, &candidate, &why) ||
+        !transport::same_footprint(live_.model(), candidate, &why)) {
+      ++counters.versions_refused;
+      refused_total_.Increment();
+      metrics_.rejected(std::string(channel), "model").Increment();
+      spdlog::warn("inference: refused weights v{}: {}", update.version(), why);
+      return;
+    }
+    if (!pending_.hold(update)) return;
+    ++counters.versions_held;
+    held_total_.Increment();
+    spdlog::info("inference: holding weights v{} until the boundary into fill {} (now in fill {})",
+                 update.version(), update.activate_at_fill(), pending_.last_fill());
+  }
+
+  void apply(const v1::ModelUpdate& update, std::string_view channel) {
+    std::string why;
     switch (live_.offer(update, &why)) {
       case trigger::Offer::kApplied:
         ++counters.versions_applied;
@@ -78,6 +136,9 @@ class InferenceNode {
         version_gauge_.Set(static_cast<double>(live_.version()));
         spdlog::info("inference: applied weights v{} after {} events", live_.version(),
                      counters.events);
+        // A pending update older than the one now live will never be wanted.
+        if (pending_.holding() && pending_.held().version() <= live_.version()) pending_.clear();
+        drift_.reset();  // new weights, new score distribution: a new reference
         break;
       case trigger::Offer::kStale:
         spdlog::debug("inference: ignored weights: {}", why);
@@ -106,6 +167,15 @@ class InferenceNode {
       return;
     }
     counters.sequence_gaps += sequence_.observe(event_.header().sequence());
+    const bool new_fill = event_.fill() != pending_.last_fill() || counters.events == 0;
+    // Between events, never during one: a held update goes live at its fill boundary.
+    if (pending_.on_event(event_.fill())) {
+      const v1::ModelUpdate update = pending_.take();
+      spdlog::info("inference: fill {} begins: weights v{} become active", event_.fill(),
+                   update.version());
+      apply(update, "weights");
+    }
+    if (new_fill) heartbeat();
 
     decision_.Clear();
     decision_.set_pv_z0(trigger::event_features(tracks_, &features_));
@@ -113,6 +183,7 @@ class InferenceNode {
     const size_t n = tracks_.size();
     const double threshold_raw = cfg_.inference.score_threshold * (1 << live_.output_frac_bits());
     double ht_live = 0, ht_static = 0;
+    size_t primary_live = 0;
     for (auto [slot, field, ht] : {std::tuple{&live_, decision_.mutable_score_live(), &ht_live},
                                    {&frozen_, decision_.mutable_score_static(), &ht_static}}) {
       scores_.resize(n);
@@ -120,9 +191,13 @@ class InferenceNode {
       field->Resize(static_cast<int>(n), 0);
       for (size_t t = 0; t < n; ++t) {
         (*field)[t] = static_cast<int32_t>(scores_[t]);
-        if (scores_[t] >= threshold_raw) *ht += tracks_[t].pt();
+        if (scores_[t] >= threshold_raw) {
+          *ht += tracks_[t].pt();
+          if (slot == &live_) ++primary_live;
+        }
       }
     }
+    if (n > 0) watch_drift(static_cast<double>(primary_live) / static_cast<double>(n));
     stamp_.stamp(decision_.mutable_header());
     decision_.set_event_id(event_.event_id());
     decision_.set_node(cfg_.inference.node);
@@ -151,10 +226,56 @@ class InferenceNode {
     if (decision_.accept()) accepted_total_.Increment();
   }
 
-  void flush_metrics() { latency_.flush(); }
+  void flush_metrics() {
+    latency_.flush();
+    drift_gauge_.Set(std::max(drift_.cusum_up(), drift_.cusum_down()));
+  }
   uint64_t live_version() const { return live_.version(); }
 
+  // Tells the trainer this node is alive and which fill it is in (fill_boundary policy).
+  void heartbeat() {
+    if (control_ == nullptr) return;
+    v1::Heartbeat hb;
+    control_stamp_.stamp(hb.mutable_header());
+    hb.set_process(cfg_.inference.node);
+    hb.set_state("running");
+    hb.set_messages_in(counters.events);
+    hb.set_messages_out(counters.events - counters.dropped);
+    hb.set_fill(pending_.last_fill());
+    transport::send(*control_, transport::kTopicHeartbeat, hb, false);
+  }
+
  private:
+  // The live model's per-event fraction of tracks scored as primary, watched for drift.
+  void watch_drift(double fraction) {
+    trigger::DriftAlarmInfo info;
+    if (!drift_.observe(fraction, &info)) return;
+    ++counters.drift_alarms;
+    alarms_total_.Increment();
+    v1::DriftAlarm alarm;
+    control_stamp_.stamp(alarm.mutable_header());
+    alarm.set_node(cfg_.inference.node);
+    alarm.set_fill(event_.fill());
+    alarm.set_model_version(live_.version());
+    alarm.set_statistic("fraction_scored_primary");
+    alarm.set_reference_mean(info.reference_mean);
+    alarm.set_reference_sigma(info.reference_sigma);
+    alarm.set_recent_mean(info.recent_mean);
+    alarm.set_cusum(info.cusum);
+    alarm.set_threshold(drift_.config().threshold);
+    alarm.set_direction(info.direction);
+    alarm.set_events(info.events);
+    spdlog::info(
+        "inference: drift alarm with v{}: primary fraction {} from {:.4f} +- {:.4f} to {:.4f} "
+        "over {} events",
+        live_.version(), info.direction > 0 ? "rose" : "fell", info.reference_mean,
+        info.reference_sigma, info.recent_mean, info.events);
+    if (control_ == nullptr || transport::send(*control_, transport::kTopicAlarm, alarm, false) !=
+                                   transport::SendResult::kSent) {
+      metrics_.dropped("alarms").Increment();
+    }
+  }
+
   void reject(std::string_view channel, transport::Reject r) {
     ++counters.rejected;
     metrics_.rejected(std::string(channel), std::string(transport::reject_name(r))).Increment();
@@ -166,11 +287,16 @@ class InferenceNode {
   prometheus::Counter &events_in_, &weights_in_, &decisions_out_, &decisions_dropped_;
   prometheus::Counter &events_total_, &tracks_total_, &accepted_total_;
   prometheus::Gauge& version_gauge_;
-  prometheus::Counter &applied_total_, &refused_total_;
+  prometheus::Counter &applied_total_, &refused_total_, &held_total_, &alarms_total_;
+  prometheus::Gauge& drift_gauge_;
   metrics::BufferedHistogram latency_;
   transport::HeaderStamper stamp_;
+  transport::HeaderStamper control_stamp_;  // alarms and heartbeats to the trainer
   transport::SequenceTracker sequence_;
   trigger::ModelSlot live_, frozen_;
+  trigger::FillGatedUpdate pending_;
+  trigger::DriftDetector drift_;
+  zmq::socket_t* control_ = nullptr;
   v1::Event event_;
   v1::Decision decision_;
   std::vector<physics::Track> tracks_;
@@ -212,11 +338,15 @@ int main(int argc, char** argv) {
   sub.connect(cfg.endpoints.weights);
   dealer.connect(cfg.endpoints.snapshot);
   pub.connect(cfg.endpoints.decisions);
+  node.set_control_socket(&dealer);
 
   // A node that starts late asks for the base and the current weights at once (clone pattern).
   transport::HeaderStamper snap_stamp(cfg.inference.node);
   auto last_request = Clock::now() - std::chrono::seconds(10);
-  while (!node.ready() && !runtime::stop_requested()) {
+  // Requests go in pairs (base, current) and the trainer answers in order: ready only after a
+  // pair's second answer, or a node could start on the base with the current one a moment away.
+  uint64_t replies = 0;
+  while (!(node.ready() && replies % 2 == 0) && !runtime::stop_requested()) {
     if (Clock::now() - last_request > std::chrono::seconds(1)) {
       request_snapshot(dealer, snap_stamp, cfg.inference.node, 1);
       request_snapshot(dealer, snap_stamp, cfg.inference.node, 0);
@@ -224,7 +354,22 @@ int main(int argc, char** argv) {
     }
     zmq::pollitem_t items[] = {{dealer.handle(), 0, ZMQ_POLLIN, 0}};
     transport::poll(items, 1, std::chrono::milliseconds(100));
-    while (auto msg = transport::receive(dealer)) node.on_model(*msg, "snapshot", true);
+    while (auto msg = transport::receive(dealer)) {
+      ++replies;
+      node.on_model(*msg, "snapshot", true);
+    }
+    while (auto msg = transport::receive(sub)) node.on_model(*msg, "weights", false);
+  }
+  // A decision published before a monitor's subscription has arrived is lost (ZeroMQ's slow
+  // joiner), so a node told to wait for monitors takes no event until they listen.
+  for (int listening = 0;
+       listening < cfg.inference.min_subscribers && !runtime::stop_requested();) {
+    zmq::message_t m;
+    if (pub.recv(m, zmq::recv_flags::dontwait)) {
+      if (m.size() >= 1 && static_cast<const char*>(m.data())[0] == 1) ++listening;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     while (auto msg = transport::receive(sub)) node.on_model(*msg, "weights", false);
   }
   runtime::write_json_file(options.ready_file, {{"process", "inference"},
@@ -234,6 +379,8 @@ int main(int argc, char** argv) {
                metrics.port());
 
   auto last_flush = Clock::now();
+  auto last_heartbeat = Clock::now();
+  const auto heartbeat_every = std::chrono::duration<double>(cfg.inference.heartbeat_s);
   while (!runtime::stop_requested()) {
     zmq::pollitem_t items[] = {{pull.handle(), 0, ZMQ_POLLIN, 0},
                                {sub.handle(), 0, ZMQ_POLLIN, 0},
@@ -251,6 +398,10 @@ int main(int argc, char** argv) {
       node.flush_metrics();
       last_flush = Clock::now();
     }
+    if (Clock::now() - last_heartbeat > heartbeat_every) {
+      node.heartbeat();
+      last_heartbeat = Clock::now();
+    }
   }
   // Drain: decide what is already queued, then stop.
   while (auto msg = transport::receive(pull)) node.on_event(*msg, pub);
@@ -266,6 +417,8 @@ int main(int argc, char** argv) {
                                                 {"decisions_dropped", c.dropped},
                                                 {"model_versions_applied", c.versions_applied},
                                                 {"model_versions_refused", c.versions_refused},
+                                                {"model_versions_held", c.versions_held},
+                                                {"drift_alarms", c.drift_alarms},
                                                 {"model_version_final", node.live_version()},
                                                 {"event_sequence_gaps", c.sequence_gaps}});
   return 0;

@@ -1,90 +1,23 @@
-// l1t-trainer: starts from a model pre-trained on undegraded events (or loaded from a file),
-// learns continually from the labeller's stream (Adam or SGD, replay by reservoir sampling),
-// and publishes a new fixed-point weight version every N labelled samples.
+// l1t-trainer: starts from a model pre-trained on undegraded events (or loaded from a file, or
+// from its own checkpoint), learns continually from the labeller's stream, and publishes the
+// candidates that pass the safe-update gate as new fixed-point weight versions, when the update
+// policy says so. The same program, with --rollback-to N or --list-versions, is the command that
+// asks a running trainer to serve a kept version again.
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
-#include "common/fixed/spec.h"
 #include "common/metrics/metrics.h"
-#include "common/nn/continual_learner.h"
-#include "common/nn/pretrain.h"
-#include "common/nn/quantise.h"
 #include "common/physics/features.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
 #include "common/transport/model_codec.h"
 #include "common/transport/socket.h"
-#include "common/trigger/training_data.h"
+#include "services/trainer/learner_setup.h"
+#include "services/trainer/rollback_command.h"
+#include "services/trainer/starting_model.h"
+#include "services/trainer/trainer_node.h"
 
 using namespace l1t;
-using Clock = std::chrono::steady_clock;
-
-namespace {
-
-bool quantisation_config(const config::ModelSettings& m, nn::QuantisationConfig* q) {
-  std::string error;
-  fixed::Spec spec, accum;
-  if (!fixed::parse_spec(m.precision, &spec, &error)) {
-    spdlog::error("bad configuration: config key 'model.precision': {}", error);
-    return false;
-  }
-  accum = spec;
-  if (!m.accum_precision.empty() && !fixed::parse_spec(m.accum_precision, &accum, &error)) {
-    spdlog::error("bad configuration: config key 'model.accum_precision': {}", error);
-    return false;
-  }
-  q->input = spec;
-  q->layer.weight = q->layer.bias = q->layer.result = q->layer.activation_result = spec;
-  q->layer.accum = accum;
-  return true;
-}
-
-std::vector<int> layer_sizes(const config::ModelSettings& m) {
-  std::vector<int> sizes{physics::kNumFeatures};
-  sizes.insert(sizes.end(), m.hidden.begin(), m.hidden.end());
-  sizes.push_back(1);
-  return sizes;
-}
-
-// The starting model: loaded from a file, or pre-trained on undegraded generated events.
-bool initial_model(const config::Scenario& cfg, nn::FloatMlp* model) {
-  if (!cfg.trainer.initial_model.empty()) {
-    v1::ModelUpdate update;
-    nn::FixedModel fixed_model;
-    std::string error;
-    if (!transport::read_model_file(cfg.trainer.initial_model, &update, &error) ||
-        !transport::decode_model(update, &fixed_model, &error)) {
-      spdlog::error("trainer: cannot load initial model: {}", error);
-      return false;
-    }
-    *model = nn::dequantise(fixed_model);
-    spdlog::info("trainer: starting from {}", cfg.trainer.initial_model);
-    return true;
-  }
-  const auto t0 = Clock::now();
-  physics::GeneratorConfig g;
-  g.pileup_mean = cfg.emulator.pileup_mean;
-  g.beam_sigma_z_cm = cfg.emulator.beam_sigma_z_cm;
-  // A seed of its own: the model is trained on other collisions than the ones it will see.
-  physics::EventGenerator generator(g, cfg.trainer.seed ^ 0x9e3779b97f4a7c15ULL);
-  const auto data = trigger::make_training_set(generator, cfg.trainer.pretrain_events);
-  *model = nn::FloatMlp(layer_sizes(cfg.model), cfg.trainer.seed);
-  nn::PretrainConfig pc;
-  pc.epochs = cfg.trainer.pretrain_epochs;
-  pc.lr = 3e-3f;
-  pc.seed = cfg.trainer.seed;
-  const auto losses = nn::pretrain(*model, data.x.data(), data.y.data(), data.rows(), pc);
-  spdlog::info(
-      "trainer: pre-trained on {} tracks from {} undegraded events in {:.1f} s, loss {:.4f}",
-      data.rows(), cfg.trainer.pretrain_events,
-      std::chrono::duration<double>(Clock::now() - t0).count(),
-      losses.empty() ? 0.0 : losses.back());
-  return true;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"l1t-trainer: continual learning from delayed labels, fixed-point weights out"};
@@ -92,62 +25,60 @@ int main(int argc, char** argv) {
   runtime::add_process_options(app, &options);
   std::string save_initial;
   app.add_option("--save-initial", save_initial, "write the starting model to this file and exit");
+  uint64_t rollback_to = 0;
+  bool list_versions = false;
+  double command_timeout_s = 10;
+  app.add_option("--rollback-to", rollback_to,
+                 "ask the trainer on endpoints.snapshot to republish kept version N as a new "
+                 "version, print its answer and exit");
+  app.add_flag("--list-versions", list_versions,
+               "ask the trainer on endpoints.snapshot for the versions it keeps and exit");
+  app.add_option("--command-timeout", command_timeout_s,
+                 "seconds --rollback-to / --list-versions wait for the trainer's answer");
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(options, &cfg)) return 2;
+  if (rollback_to > 0 || list_versions) {
+    return trainer::run_rollback_command(cfg, rollback_to, list_versions, command_timeout_s);
+  }
   runtime::install_stop_handlers();
-  nn::QuantisationConfig qcfg;
-  if (!quantisation_config(cfg.model, &qcfg)) return 2;
+  trainer::LearnerSetup setup;
+  std::string error;
+  if (!trainer::make_learner_setup(cfg, &setup, &error)) {
+    spdlog::error("bad configuration: {}", error);
+    return 2;
+  }
 
-  metrics::Metrics metrics(cfg.metrics.bind_address, cfg.metrics.trainer);
-  auto& labels_in = metrics.received("labels");
-  auto& weights_out = metrics.sent("weights");
-  auto& weights_dropped = metrics.dropped("weights");
-  auto& samples_total = metrics.counter("l1t_training_samples_total", "Labelled tracks trained on");
-  auto& steps_total = metrics.counter("l1t_training_steps_total", "Optimiser steps");
-  auto& version_gauge = metrics.gauge("l1t_model_version", "Latest weight version published");
-  auto& loss_gauge = metrics.gauge("l1t_training_loss", "Training loss (moving average)");
-
-  nn::FloatMlp start;
-  if (!initial_model(cfg, &start)) return 1;
-
-  nn::ContinualConfig cc;
-  cc.learning_rate = static_cast<float>(cfg.trainer.learning_rate);
-  cc.batch_size = cfg.trainer.batch_size;
-  cc.replay_capacity = cfg.trainer.strategy == "replay" ? cfg.trainer.replay_capacity : 0;
-  cc.replay_fraction = cfg.trainer.strategy == "replay" ? cfg.trainer.replay_fraction : 0.0f;
-  cc.publish_every = cfg.trainer.publish_every;
-  cc.seed = cfg.trainer.seed;
-  cc.optimizer =
-      cfg.trainer.algorithm == "sgd" ? nn::OptimizerKind::kSgd : nn::OptimizerKind::kAdam;
-  nn::ContinualLearner learner(start, cc);
-  const bool learning = cfg.trainer.strategy != "none";
-
-  transport::HeaderStamper stamp("trainer");
-  auto make_update = [&](uint64_t version, uint64_t parent) {
+  // Tool mode: write the starting model and stop, so it can be inspected or exported.
+  if (!save_initial.empty()) {
+    nn::FloatMlp start;
+    if (!trainer::starting_model(cfg, setup.sizes, &start)) return 1;
     v1::ModelUpdate u;
+    transport::HeaderStamper stamp("trainer");
     stamp.stamp(u.mutable_header());
-    transport::encode_model(nn::quantise(learner.model(), qcfg), &u);
-    u.set_version(version);
-    u.set_parent_version(parent);
-    u.set_samples_seen(learner.samples_seen());
-    u.set_train_loss(learner.loss_ema());
+    transport::encode_model(nn::quantise(start, setup.quantisation), &u);
+    u.set_version(1);
     u.set_algorithm(cfg.trainer.algorithm);
     u.set_strategy(cfg.trainer.strategy);
     u.set_created_unix_ns(transport::unix_now_ns());
-    return u;
-  };
-  const v1::ModelUpdate base = make_update(1, 0);
-  v1::ModelUpdate current = base;
-  // Tool mode: write the starting model and stop, so it can be inspected or exported.
-  if (!save_initial.empty()) {
-    std::string error;
-    if (!transport::write_model_file(save_initial, base, &error)) {
+    if (!transport::write_model_file(save_initial, u, &error)) {
       spdlog::error("trainer: {}", error);
       return 1;
     }
     spdlog::info("trainer: wrote the starting model to {}", save_initial);
     return 0;
+  }
+
+  metrics::Metrics metrics(cfg.metrics.bind_address, cfg.metrics.trainer);
+  auto& labels_in = metrics.received("labels");
+  auto& weights_out = metrics.sent("weights");
+  auto& weights_dropped = metrics.dropped("weights");
+  auto& control_in = metrics.received("snapshot");
+  trainer::TrainerNode node(cfg, setup, metrics);
+  if (!node.init([&](nn::FloatMlp* m) { return trainer::starting_model(cfg, setup.sizes, m); },
+                 &error)) {
+    spdlog::error("trainer: {}", error);
+    return 1;
   }
 
   zmq::context_t ctx(1);
@@ -157,94 +88,114 @@ int main(int argc, char** argv) {
   const std::string labels_ep = transport::bind(pull, cfg.endpoints.labels);
   const std::string weights_ep = transport::bind(pub, cfg.endpoints.weights);
   const std::string snapshot_ep = transport::bind(router, cfg.endpoints.snapshot);
-  runtime::write_json_file(
-      options.ready_file,
-      {{"process", "trainer"},
-       {"metrics_port", metrics.port()},
-       {"endpoints", {{"labels", labels_ep}, {"weights", weights_ep}, {"snapshot", snapshot_ep}}}});
+  nlohmann::json ready = node.ready_info();
+  ready["process"] = "trainer";
+  ready["metrics_port"] = metrics.port();
+  ready["endpoints"] = {{"labels", labels_ep}, {"weights", weights_ep}, {"snapshot", snapshot_ep}};
+  runtime::write_json_file(options.ready_file, ready);
   spdlog::info("trainer: labels on {}, weights on {}, snapshots on {}, metrics on :{}", labels_ep,
                weights_ep, snapshot_ep, metrics.port());
-  version_gauge.Set(1);
 
-  uint64_t published = 1, rejected = 0, dropped = 0, batches = 0;
+  transport::HeaderStamper reply_stamp("trainer");
+  uint64_t rejected = 0, dropped = 0, batches = 0;
+  uint64_t published = 1;  // versions this run put on the wire, the base included
   v1::LabelledBatch batch;
-  auto reject = [&](const std::string& reason, const std::string& detail) {
+  auto reject = [&](const std::string& channel, const std::string& reason,
+                    const std::string& detail) {
     ++rejected;
-    metrics.rejected("labels", reason).Increment();
-    spdlog::warn("trainer: rejected a labelled batch: {}{}", reason, detail);
+    metrics.rejected(channel, reason).Increment();
+    spdlog::warn("trainer: rejected a message on {}: {}{}", channel, reason, detail);
+  };
+  auto publish = [&](const v1::ModelUpdate& u) {
+    ++published;
+    if (transport::send(pub, transport::kTopicWeights, u, false) == transport::SendResult::kSent) {
+      weights_out.Increment();
+    } else {
+      weights_dropped.Increment();
+      ++dropped;
+    }
+  };
+  // The ROUTER carries snapshot requests, drift alarms, heartbeats and rollback requests.
+  auto on_control = [&](transport::Received& msg) {
+    control_in.Increment();
+    if (!msg.well_framed) return reject("snapshot", "malformed", "");
+    auto reply = [&](std::string_view topic, const google::protobuf::MessageLite& m) {
+      router.send(*msg.routing_id, zmq::send_flags::sndmore);
+      transport::send(router, topic, m, false);
+    };
+    transport::Reject r = transport::Reject::kWrongTopic;
+    if (msg.topic == transport::kTopicSnapshot) {
+      v1::SnapshotRequest req;
+      r = transport::decode(msg.topic, transport::kTopicSnapshot, msg.payload_view(), &req);
+      if (r == transport::Reject::kOk) {
+        const v1::ModelUpdate& m = req.version() == 1 ? node.base() : node.current();
+        reply(transport::kTopicSnapshot, m);
+        spdlog::info("trainer: sent weights v{} to {}", m.version(), req.node());
+      }
+    } else if (msg.topic == transport::kTopicAlarm) {
+      v1::DriftAlarm alarm;
+      r = transport::decode(msg.topic, transport::kTopicAlarm, msg.payload_view(), &alarm);
+      if (r == transport::Reject::kOk) node.on_alarm(alarm);
+    } else if (msg.topic == transport::kTopicHeartbeat) {
+      v1::Heartbeat hb;
+      r = transport::decode(msg.topic, transport::kTopicHeartbeat, msg.payload_view(), &hb);
+      if (r == transport::Reject::kOk) node.on_heartbeat(hb);
+    } else if (msg.topic == transport::kTopicRollback) {
+      v1::RollbackRequest req;
+      r = transport::decode(msg.topic, transport::kTopicRollback, msg.payload_view(), &req);
+      if (r == transport::Reject::kOk) {
+        std::optional<v1::ModelUpdate> update;
+        v1::RollbackReply answer = node.on_rollback(req, &update);
+        if (update) publish(*update);
+        reply_stamp.stamp(answer.mutable_header());
+        reply(transport::kTopicRollback, answer);
+      }
+    }
+    if (r != transport::Reject::kOk) reject("snapshot", std::string(transport::reject_name(r)), "");
   };
 
   while (!runtime::stop_requested()) {
     zmq::pollitem_t items[] = {{pull.handle(), 0, ZMQ_POLLIN, 0},
                                {router.handle(), 0, ZMQ_POLLIN, 0}};
     transport::poll(items, 2, std::chrono::milliseconds(100));
-    while (auto msg = transport::receive(router, /*router=*/true)) {
-      v1::SnapshotRequest req;
-      const auto r = msg->well_framed ? transport::decode(msg->topic, transport::kTopicSnapshot,
-                                                          msg->payload_view(), &req)
-                                      : transport::Reject::kMalformed;
-      if (r != transport::Reject::kOk) {
-        ++rejected;
-        metrics.rejected("snapshot", std::string(transport::reject_name(r))).Increment();
-        spdlog::warn("trainer: rejected a snapshot request: {}", transport::reject_name(r));
-        continue;
-      }
-      const v1::ModelUpdate& reply = req.version() == 1 ? base : current;
-      router.send(*msg->routing_id, zmq::send_flags::sndmore);
-      transport::send(router, transport::kTopicSnapshot, reply, false);
-      spdlog::info("trainer: sent weights v{} to {}", reply.version(), req.node());
-    }
+    while (auto msg = transport::receive(router, /*router=*/true)) on_control(*msg);
     while (auto msg = transport::receive(pull)) {
       labels_in.Increment();
       if (!msg->well_framed) {
-        reject("malformed", "");
+        reject("labels", "malformed", "");
         continue;
       }
       const auto r =
           transport::decode(msg->topic, transport::kTopicLabels, msg->payload_view(), &batch);
       if (r != transport::Reject::kOk) {
-        reject(std::string(transport::reject_name(r)), "");
+        reject("labels", std::string(transport::reject_name(r)), "");
         continue;
       }
       if (batch.n_features() != physics::kNumFeatures ||
           static_cast<size_t>(batch.features_size()) !=
               static_cast<size_t>(batch.labels_size()) * physics::kNumFeatures) {
-        reject("shape", ": " + std::to_string(batch.features_size()) + " features for " +
-                            std::to_string(batch.labels_size()) + " labels");
+        reject("labels", "shape",
+               ": " + std::to_string(batch.features_size()) + " features for " +
+                   std::to_string(batch.labels_size()) + " labels");
         continue;
       }
       ++batches;
-      if (!learning) continue;
-      const uint64_t steps_before = learner.steps();
-      learner.add_samples(batch.features().data(), batch.labels().data(), batch.labels_size());
-      samples_total.Increment(batch.labels_size());
-      steps_total.Increment(static_cast<double>(learner.steps() - steps_before));
-      loss_gauge.Set(learner.loss_ema());
-      if (learner.publish_due()) {
-        current = make_update(current.version() + 1, current.version());
-        learner.mark_published();
-        if (transport::send(pub, transport::kTopicWeights, current, false) ==
-            transport::SendResult::kSent) {
-          weights_out.Increment();
-        } else {
-          weights_dropped.Increment();
-          ++dropped;
-        }
-        ++published;
-        version_gauge.Set(static_cast<double>(current.version()));
-        spdlog::info("trainer: published weights v{} after {} samples, loss {:.4f}",
-                     current.version(), learner.samples_seen(), learner.loss_ema());
-      }
+      if (auto update = node.on_labels(batch)) publish(*update);
     }
+    node.tick();
   }
-  spdlog::info("trainer: stopping; {} versions published, {} batches, {} rejected", published,
-               batches, rejected);
-  runtime::write_json_file(options.stats_file, {{"process", "trainer"},
-                                                {"model_versions_published", published},
-                                                {"batches_received", batches},
-                                                {"samples_trained", learner.samples_trained()},
-                                                {"messages_rejected", rejected},
-                                                {"weights_dropped", dropped},
-                                                {"model_version_final", current.version()}});
+  node.checkpoint("shutdown");
+  nlohmann::json stats = node.stats();
+  spdlog::info(
+      "trainer: stopping; newest version v{}, {} candidates published, {} rejected, "
+      "{} batches, {} messages rejected",
+      node.version(), stats["model_candidates_published"].get<uint64_t>(),
+      stats["model_candidates_rejected"].get<uint64_t>(), batches, rejected);
+  stats["process"] = "trainer";
+  stats["model_versions_published"] = published;
+  stats["batches_received"] = batches;
+  stats["messages_rejected"] = rejected;
+  stats["weights_dropped"] = dropped;
+  runtime::write_json_file(options.stats_file, stats);
   return 0;
 }

@@ -19,11 +19,11 @@ using namespace std::chrono_literals;
 TEST(ChainLifecycleTest, ANodeThatStartsLateGetsTheCurrentWeightsAtOnce) {
   const std::string dir = testing::temp_dir("late-node");
   testing::Service trainer("trainer");
-  trainer.start(
-      {"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
-       "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0", "trainer.pretrain_events=50",
-       "trainer.pretrain_epochs=1", "trainer.publish_every=100", "trainer.batch_size=10"},
-      dir);
+  trainer.start({"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
+                 "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0",
+                 "trainer.pretrain_events=50", "trainer.pretrain_epochs=1",
+                 "trainer.publish_every=100", "trainer.batch_size=10", "trainer.gate_window=0"},
+                dir);
   if (::testing::Test::HasFatalFailure()) return;
 
   // Labelled tracks make the trainer publish versions 2, 3, ... before the node exists.

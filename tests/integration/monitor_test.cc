@@ -43,7 +43,8 @@ TEST(MonitorTest, ExportsLiveAndFrozenAccuracyPerLevel) {
   node.start({"endpoints.events=" + emulator.endpoint("events"),
               "endpoints.weights=" + trainer.endpoint("weights"),
               "endpoints.snapshot=" + trainer.endpoint("snapshot"),
-              "endpoints.decisions=" + monitor.endpoint("decisions"), "metrics.inference=0"},
+              "endpoints.decisions=" + monitor.endpoint("decisions"), "metrics.inference=0",
+              "inference.min_subscribers=1"},
              dir);
   if (HasFatalFailure()) return;
 

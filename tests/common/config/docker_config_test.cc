@@ -65,6 +65,8 @@ TEST(DockerConfigTest, LoadsAndListensOnEveryInterface) {
   EXPECT_EQ(s.metrics.monitor, 9105);
   // The labeller and the monitor subscribe to truth: the emulator waits for both.
   EXPECT_EQ(s.emulator.min_subscribers, 2);
+  // ... and the inference node for the monitor, so no early decision goes unseen.
+  EXPECT_EQ(s.inference.min_subscribers, 1);
   EXPECT_GT(s.emulator.rate_hz, 0);
   // A fill long enough for dashboards: at least ten minutes at the configured rate.
   EXPECT_GE(s.degradation.smear_levels.size() * s.degradation.events_per_level / s.emulator.rate_hz,

@@ -44,5 +44,22 @@ TEST(DegradationScheduleTest, DegenerateSchedules) {
   EXPECT_EQ(custom.total_events(), 9u);
 }
 
+TEST(DegradationScheduleTest, TrackerLevelsGoWithTheirLevel) {
+  TrackerDegradation bri, worst;
+  ASSERT_TRUE(tracker_scenario("bri", &bri));
+  ASSERT_TRUE(tracker_scenario("bri+10bs", &worst));
+  const DegradationSchedule s{{0.0, 0.0, 0.02}, 10, {TrackerDegradation{}, bri, worst}};
+  EXPECT_TRUE(s.at(9).tracker.is_none());
+  EXPECT_EQ(s.at(10).tracker, bri);
+  EXPECT_EQ(s.at(10).smear, 0.0);
+  EXPECT_EQ(s.at(20).tracker, worst);
+  EXPECT_EQ(s.at(20).smear, 0.02);
+  EXPECT_EQ(s.at(500).tracker, worst) << "the detector does not heal";
+  // A shorter list holds its last entry.
+  const DegradationSchedule short_list{{0.0, 0.01, 0.02}, 10, {bri}};
+  EXPECT_EQ(short_list.at(25).tracker, bri);
+  EXPECT_TRUE(default_degradation_schedule(10).at(50).tracker.is_none());
+}
+
 }  // namespace
 }  // namespace l1t::physics

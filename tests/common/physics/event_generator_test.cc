@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -83,22 +84,28 @@ TEST(EventGeneratorTest, AllTracksInAcceptance) {
 }
 
 TEST(EventGeneratorTest, Z0ResolutionPerEtaBin) {
-  // Hard scatter only, so that many primary tracks come quickly; residuals against the truth.
+  // Hard scatter only, so that many primary tracks come quickly; residuals against the truth,
+  // each divided by its pT factor sqrt((1 - f) + f (p_ref / pT)^2), of tracks with all three
+  // PS z measurements: what is left is the configured resolution of the |eta| bin.
   GeneratorConfig cfg;
   cfg.pileup_mean = 0;
   cfg.fake_fraction = 0;
   EventGenerator g(cfg, 99);
   GeneratedEvent ev;
+  GeneratorTruth truth;
   std::array<double, 4> sum2{}, count{};
   for (int i = 0; i < 3000; ++i) {
-    g.next({}, &ev);
-    for (size_t k = 0; k < ev.tracks.size(); ++k) {
-      ASSERT_EQ(ev.origin[k], Origin::kPrimary);
-      const double abs_eta = std::abs(ev.tracks[k].eta());
+    g.next({}, &ev, &truth);
+    if (std::abs(ev.pv_z0) > cfg.z0_max - 3) continue;  // keep acceptance from cutting tails
+    for (const GeneratedParticle& p : truth.particles) {
+      if (p.track < 0 || std::popcount(p.ps_z_pattern) != kPsLayers) continue;
+      ASSERT_EQ(ev.origin[p.track], Origin::kPrimary);
+      const double abs_eta = std::abs(p.eta);
       size_t bin = 0;
       while (bin < 3 && abs_eta >= cfg.z0_res_eta_edges[bin]) ++bin;
-      const double r = ev.tracks[k].z0 - ev.pv_z0;
-      if (std::abs(ev.pv_z0) > cfg.z0_max - 3) continue;  // keep acceptance from cutting tails
+      const double q = cfg.z0_res_ref_pt / p.pt;
+      const double factor = std::sqrt(1 - cfg.z0_res_ms_share + cfg.z0_res_ms_share * q * q);
+      const double r = (ev.tracks[p.track].z0 - p.z0) / factor;
       sum2[bin] += r * r;
       count[bin] += 1;
     }

@@ -143,20 +143,27 @@ TEST(EventStatisticsTest, DefaultGeneratorLooksLikeTheHlLhc) {
   EXPECT_GT(s.pv_track_fraction, 0.05);
   EXPECT_LT(s.pv_track_fraction, 0.25);
   EXPECT_NEAR(s.fake_fraction, 0.02, 0.005);
-  // The tracker model has no hit inefficiency: only resolution migration at the thresholds.
+  // The layered tracker finds 4 of 6 stubs at 99.5 % each: only resolution migration at the
+  // thresholds costs efficiency.
   EXPECT_GT(s.efficiency_overall, 0.97);
   for (const EfficiencyBin& b : s.efficiency_vs_pt) {
     if (b.generated < 100) continue;
     EXPECT_GT(b.efficiency, b.pt_lo >= 3 ? 0.99 : 0.9) << "pT bin " << b.pt_lo;
     EXPECT_LE(b.efficiency, 1.0);
   }
-  // Primary-track residuals follow the configured z0 resolution by |eta|.
+  // Primary-track residuals follow the configured z0 resolution by |eta| (given at 2.5 GeV),
+  // a little narrower: primary tracks are harder, and multiple scattering falls with pT.
   const double expected[] = {0.18, 0.29, 0.46, 0.65};
   ASSERT_EQ(s.z0_resolution_vs_eta.size(), 4u);
   for (size_t b = 0; b < 4; ++b) {
-    EXPECT_NEAR(s.z0_resolution_vs_eta[b].rms_cm, expected[b], 0.15 * expected[b]) << b;
-    EXPECT_NEAR(s.z0_resolution_vs_eta[b].width68_cm, expected[b], 0.15 * expected[b]) << b;
+    for (double width : {s.z0_resolution_vs_eta[b].rms_cm, s.z0_resolution_vs_eta[b].width68_cm}) {
+      EXPECT_GT(width, 0.75 * expected[b]) << b;
+      EXPECT_LT(width, 1.05 * expected[b]) << b;
+    }
   }
+  EXPECT_GT(s.stubs_per_track_mean, 5.9);  // 6 x 0.995, fakes 4-6
+  EXPECT_LE(s.stubs_per_track_mean, 6.0);
+  EXPECT_NEAR(s.ps_z_incomplete_fraction, 1 - 0.995 * 0.995 * 0.995, 0.005);
   EXPECT_GT(s.fasthisto_efficiency, 0.8);
   EXPECT_GT(s.fasthisto_resolution_cm, 0.0);
   EXPECT_LT(s.fasthisto_resolution_cm, 0.25);

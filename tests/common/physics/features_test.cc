@@ -39,7 +39,7 @@ TEST(FeaturesTest, ScalingConstants) {
   EXPECT_EQ(s.phi_scale, 1.0);
   EXPECT_EQ(s.z0_scale, 0.25);
   EXPECT_EQ(s.dz_cap, 31.0);
-  EXPECT_EQ(s.dz_scale, 1.0);
+  EXPECT_EQ(s.dz_scale, 0.25);
   EXPECT_EQ(kFeatureMax, 32.0 - 1.0 / 1024);
 }
 
@@ -51,7 +51,7 @@ TEST(FeaturesTest, KnownTrack) {
   EXPECT_NEAR(f[kFeatEta], 1.2, 1e-6);
   EXPECT_NEAR(f[kFeatPhi], -0.5, 1e-6);
   EXPECT_NEAR(f[kFeatZ0], 0.5, 1e-6);
-  EXPECT_NEAR(f[kFeatDz], 3.5, 1e-6);
+  EXPECT_NEAR(f[kFeatDz], 3.5 / 4, 1e-6);
 }
 
 TEST(FeaturesTest, RowMajorLayout) {
@@ -64,7 +64,7 @@ TEST(FeaturesTest, RowMajorLayout) {
   EXPECT_NEAR(f[1 * kNumFeatures + kFeatEta], -2.0, 1e-6);
   EXPECT_NEAR(f[1 * kNumFeatures + kFeatPhi], 3.0, 1e-6);
   EXPECT_NEAR(f[1 * kNumFeatures + kFeatZ0], -2.0, 1e-6);
-  EXPECT_NEAR(f[1 * kNumFeatures + kFeatDz], 9.0, 1e-6);
+  EXPECT_NEAR(f[1 * kNumFeatures + kFeatDz], 9.0 / 4, 1e-6);
 }
 
 TEST(FeaturesTest, ExtremeTracksStayInInputRange) {
@@ -98,7 +98,7 @@ TEST(FeaturesTest, ExtremeTracksStayInInputRange) {
   EXPECT_NEAR(g[kFeatPt], 16.0, 1e-6);
   EXPECT_LT(g[kFeatEta], 2.8f);
   EXPECT_LT(g[kFeatZ0], 5.2f);
-  EXPECT_NEAR(g[kFeatDz], 31.0, 1e-6);
+  EXPECT_NEAR(g[kFeatDz], 31.0 / 4, 1e-6);
 }
 
 TEST(FeaturesTest, GeneratedEventsStayInRangeEvenDegraded) {

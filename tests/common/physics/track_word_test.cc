@@ -197,5 +197,37 @@ TEST(TrackWordTest, BadByteLengthRejected) {
   EXPECT_EQ(out.size(), 2u);
 }
 
+TEST(TrackWordTest, HitPatternTakesBits9To15AndNothingElse) {
+  Rng rng(12);
+  for (int i = 0; i < 2000; ++i) {
+    Track t;
+    t.inv_r = uniform(rng, -kInvRField.max_abs, kInvRField.max_abs);
+    t.phi0 = uniform(rng, -3.14, 3.14);
+    t.tan_lambda = uniform(rng, -7, 7);
+    t.z0 = uniform(rng, -15, 15);
+    t.d0 = uniform(rng, -1, 1);
+    uint8_t plain[kTrackWordBytes], with_hits[kTrackWordBytes];
+    pack_track(t, plain);
+    t.hit_pattern = static_cast<uint8_t>(uniform_index(rng, 128));
+    pack_track(t, with_hits);
+    // Bytes 1 holds bits 8-15: only bits 9-15 may differ, every other byte is the same.
+    for (size_t b = 0; b < kTrackWordBytes; ++b) {
+      const int mask = b == 1 ? 0xfe : 0x00;
+      ASSERT_EQ(plain[b] & ~mask, with_hits[b] & ~mask) << "byte " << b;
+    }
+    ASSERT_EQ(with_hits[1] >> 1, t.hit_pattern);
+    const Track back = unpack_track(with_hits), plain_back = unpack_track(plain);
+    EXPECT_EQ(back.hit_pattern, t.hit_pattern);
+    EXPECT_EQ(back.z0, plain_back.z0);
+    EXPECT_EQ(back.d0, plain_back.d0);
+    EXPECT_EQ(back.tan_lambda, plain_back.tan_lambda);
+    EXPECT_EQ(back.phi0, plain_back.phi0);
+    EXPECT_EQ(back.inv_r, plain_back.inv_r);
+    uint8_t portable[kTrackWordBytes];
+    internal::pack_track_portable(t, portable);
+    ASSERT_EQ(std::memcmp(portable, with_hits, kTrackWordBytes), 0);
+  }
+}
+
 }  // namespace
 }  // namespace l1t::physics

@@ -112,4 +112,64 @@ TEST(EmulatorDescribeTest, ExportWritesEveryLevel) {
   std::filesystem::remove_all(dir);
 }
 
+nlohmann::json describe_json(const std::string& args) {
+  const RunResult r = run_emulator("--describe --events 40 --json" + kUnbindable + " " + args);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out;
+  return j;
+}
+
+TEST(EmulatorDescribeTest, DescribesATrackerScenarioSetOnTheCommandLine) {
+  const nlohmann::json none = describe_json("");
+  const nlohmann::json worst = describe_json("--set degradation.scenario=bri+10bs");
+  ASSERT_FALSE(none.is_discarded());
+  ASSERT_FALSE(worst.is_discarded());
+  EXPECT_EQ(none["tracker_scenario"], "none");
+  EXPECT_EQ(worst["tracker_scenario"], "bri+10bs");
+  EXPECT_EQ(worst["tracker_degradation"], "bias_rail=0.1 bad_strips=0.1");
+  // The same collisions: bad strips lose soft tracks, lost PS z widens z0.
+  const double eff_none = none["efficiency_vs_pt"][0]["efficiency"];
+  const double eff_worst = worst["efficiency_vs_pt"][0]["efficiency"];
+  EXPECT_GT(eff_none, 0.95);
+  EXPECT_LT(eff_worst, eff_none - 0.05);
+  EXPECT_LT(worst["stubs_per_track_mean"].get<double>(),
+            none["stubs_per_track_mean"].get<double>() - 0.5);
+  EXPECT_GT(worst["ps_z_incomplete_fraction"].get<double>(),
+            none["ps_z_incomplete_fraction"].get<double>() + 0.1);
+  EXPECT_GT(worst["z0_resolution_vs_eta"][0]["rms_cm"].get<double>(),
+            none["z0_resolution_vs_eta"][0]["rms_cm"].get<double>());
+
+  const nlohmann::json shifted =
+      describe_json("--set degradation.z0_shift_cm=0.5 --set degradation.dead_region.eta=[0,1]");
+  ASSERT_FALSE(shifted.is_discarded());
+  EXPECT_EQ(shifted["tracker_scenario"], "");
+  EXPECT_NEAR(shifted["z0_resolution_vs_eta"][0]["mean_cm"].get<double>(), 0.5, 0.05);
+}
+
+TEST(EmulatorDescribeTest, ScenarioStaircaseLevels) {
+  const std::string staircase =
+      " --set 'degradation.scenarios=[none, bri, bri+1bs, bri+5bs, bri+10bs]'"
+      " --set 'degradation.smear_levels=[0]'";
+  const nlohmann::json level3 = describe_json("--level 3" + staircase);
+  ASSERT_FALSE(level3.is_discarded());
+  EXPECT_EQ(level3["level"], 3);
+  EXPECT_EQ(level3["tracker_scenario"], "bri+5bs");
+  const RunResult beyond = run_emulator("--describe --events 5 --level 5" + staircase);
+  EXPECT_EQ(beyond.exit_code, 2) << beyond.out;
+}
+
+TEST(EmulatorDescribeTest, BadDegradationKeysStopWithTheKeyNamed) {
+  for (const auto& [args, key] :
+       {std::pair<std::string, std::string>{"--set degradation.scenario=bri+7bs",
+                                            "degradation.scenario"},
+        {"--set degradation.bad_strips=1.5", "degradation.bad_strips"},
+        {"--set degradation.dead_region.phi=[1,0]", "degradation.dead_region.phi"},
+        {"--set degradation.tracker=bri", "degradation.tracker"}}) {
+    const RunResult r = run_emulator("--describe --events 5 " + args + kUnbindable);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("'" + key + "'"), std::string::npos) << args << "\n" << r.out;
+  }
+}
+
 }  // namespace

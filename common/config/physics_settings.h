@@ -1,0 +1,19 @@
+// From a scenario to the physics library's settings, in one place: every process that
+// generates events (the emulator, and the trainer for its pre-training and reference rows)
+// must simulate the same detector, so none builds a GeneratorConfig of its own.
+#pragma once
+
+#include "common/config/scenario.h"
+#include "common/physics/degradation_schedule.h"
+#include "common/physics/event_generator.h"
+
+namespace l1t::config {
+
+// The undegraded detector and the collisions: beam, pile-up, the layered tracker. Degradation
+// is not in it; it comes per event from the schedule's DegradationState.
+physics::GeneratorConfig generator_config(const Scenario& s);
+
+// The staircase: level i has smear_levels[i] and tracker_at(i), events_per_level events each.
+physics::DegradationSchedule degradation_schedule(const DegradationSettings& d);
+
+}  // namespace l1t::config

@@ -1,0 +1,107 @@
+// The trainer's state and decisions, without sockets: it learns from labelled batches, takes
+// candidates as the update policy says, has the safe-update gate judge them against the model
+// in service on the labels that arrive next, publishes the ones that pass as new versions,
+// keeps the last K versions for rollbacks, and checkpoints itself so that a restart continues
+// where it was and never reuses a version number.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/config/scenario.h"
+#include "common/metrics/metrics.h"
+#include "common/nn/continual_learner.h"
+#include "common/nn/fixed_model.h"
+#include "common/nn/update_gate.h"
+#include "common/transport/envelope.h"
+#include "common/trigger/update_policy.h"
+#include "l1t/v1/messages.pb.h"
+#include "services/trainer/learner_setup.h"
+#include "services/trainer/version_history.h"
+
+namespace l1t::trainer {
+
+class TrainerNode {
+ public:
+  TrainerNode(const config::Scenario& cfg, const LearnerSetup& setup, metrics::Metrics& m);
+
+  // Resumes from the checkpoint in trainer.checkpoint_dir if there is one, else starts from the
+  // model make_start gives (and writes a first checkpoint). False with *error when a checkpoint
+  // exists but cannot be used: starting afresh would send version numbers back.
+  bool init(const std::function<bool(nn::FloatMlp*)>& make_start, std::string* error);
+
+  const v1::ModelUpdate& base() const { return base_; }
+  const v1::ModelUpdate& current() const { return current_; }
+  uint64_t version() const { return version_; }  // the newest ever published
+
+  // One labelled batch whose shape was checked: trains on it, feeds the gate's window and the
+  // policy, and returns the update to publish when a candidate passed the gate.
+  std::optional<v1::ModelUpdate> on_labels(const v1::LabelledBatch& batch);
+  void on_alarm(const v1::DriftAlarm& alarm);
+  void on_heartbeat(const v1::Heartbeat& heartbeat);
+  // Answers a rollback (or list) request; *publish gets the republished version, if any.
+  v1::RollbackReply on_rollback(const v1::RollbackRequest& request,
+                                std::optional<v1::ModelUpdate>* publish);
+
+  // Writes a checkpoint when the interval has passed and something changed.
+  void tick();
+  void checkpoint(const char* why);
+
+  nlohmann::json ready_info() const;  // for the ready file
+  nlohmann::json stats() const;       // for the stats file
+
+ private:
+  struct Candidate {
+    nn::FixedModel fixed;  // what would be deployed
+    nn::FloatMlp model;    // its float masters, for the strategy when it goes into service
+    uint64_t samples_seen = 0;
+    double loss = 0;
+  };
+
+  bool resume(const nn::TrainerCheckpoint& c, std::string* error);
+  void take_candidate();
+  std::optional<v1::ModelUpdate> judge();
+  v1::ModelUpdate publish(const nn::FixedModel& model, uint64_t samples_seen, double loss,
+                          uint64_t rollback_of, const nn::GateDecision* gate);
+  v1::ModelUpdate make_update(const nn::FixedModel& model, uint64_t version, uint64_t parent,
+                              uint64_t samples_seen, double loss);
+  uint64_t samples_seen() const { return seen_before_ + learner_->samples_seen(); }
+
+  const config::Scenario& cfg_;
+  LearnerSetup setup_;
+  std::unique_ptr<nn::ContinualLearner> learner_;
+  nn::UpdateGate gate_;
+  trigger::UpdatePolicy policy_;
+  VersionHistory history_;
+  std::optional<Candidate> candidate_;
+  v1::ModelUpdate base_, current_;
+  nn::FixedModel service_;  // current_'s weights: what the gate compares candidates with
+  uint64_t version_ = 0;
+  transport::HeaderStamper stamp_{"trainer"};
+
+  // Counters; *_before_ carry the learner's from before a restart.
+  uint64_t seen_before_ = 0, trained_before_ = 0, steps_before_ = 0;
+  uint64_t candidates_passed_ = 0, candidates_rejected_ = 0, rollbacks_ = 0, alarms_ = 0;
+  bool resumed_ = false;
+  uint64_t resumed_version_ = 0, resumed_replay_rows_ = 0, resumed_adam_steps_ = 0;
+
+  std::string checkpoint_path_;  // empty: no checkpoints
+  std::chrono::steady_clock::time_point last_checkpoint_;
+  bool dirty_ = false;
+  uint64_t checkpoints_written_ = 0, checkpoints_failed_ = 0;
+
+  prometheus::Counter &samples_total_, &steps_total_;
+  prometheus::Gauge &version_gauge_, &loss_gauge_;
+  prometheus::Counter &candidates_published_total_, &candidates_rejected_total_;
+  prometheus::Counter &rollbacks_total_, &alarms_total_;
+  prometheus::Counter &checkpoints_total_, &checkpoint_failures_total_;
+  prometheus::Gauge &gate_window_candidate_, &gate_window_service_;
+  prometheus::Gauge &gate_reference_candidate_, &gate_reference_service_;
+};
+
+}  // namespace l1t::trainer

@@ -1,0 +1,75 @@
+// What the emulator feeds the generator from outside: a pile-up mean that follows a timeline,
+// and hard scatters from a file instead of the built-in tt-bar.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "common/physics/event_generator.h"
+#include "common/physics/track_word.h"
+
+namespace l1t::physics {
+namespace {
+
+std::string event_bytes(const GeneratedEvent& ev) {
+  std::string s = pack_tracks(ev.tracks);
+  for (Origin o : ev.origin) s.push_back(static_cast<char>(o));
+  return s;
+}
+
+TEST(EventGeneratorInputsTest, AnUnchangedPileupMeanLeavesTheBytes) {
+  EventGenerator a(GeneratorConfig{}, 7), b(GeneratorConfig{}, 7);
+  const DegradationState s;
+  for (int i = 0; i < 5; ++i) {
+    b.set_pileup_mean(GeneratorConfig{}.pileup_mean);  // what the emulator does every event
+    EXPECT_EQ(event_bytes(a.next(s)), event_bytes(b.next(s))) << "event " << i;
+  }
+}
+
+TEST(EventGeneratorInputsTest, ThePileupMeanSetsThePileupTracks) {
+  EventGenerator g(GeneratorConfig{}, 3);
+  const DegradationState s;
+  auto pileup_tracks = [&](double mu) {
+    g.set_pileup_mean(mu);
+    double n = 0;
+    for (int i = 0; i < 20; ++i) {
+      const GeneratedEvent ev = g.next(s);
+      for (Origin o : ev.origin) n += o == Origin::kPileup;
+    }
+    return n / 20;
+  };
+  const double at200 = pileup_tracks(200), at50 = pileup_tracks(50);
+  EXPECT_NEAR(at50 / at200, 0.25, 0.06);  // tracks scale with the number of interactions
+  EXPECT_EQ(pileup_tracks(0), 0);
+}
+
+TEST(EventGeneratorInputsTest, AnExternalHardScatterGivesThePrimaryTracks) {
+  GeneratorConfig cfg;
+  cfg.pileup_mean = 0;
+  EventGenerator g(cfg, 11);
+  ExternalHardScatter hs;
+  hs.vertex_z_cm = 1.5;
+  for (int k = 0; k < 8; ++k) hs.particles.push_back({20.0, -1.0 + 0.25 * k, -3 + 0.7 * k, 1.5});
+  hs.particles.push_back({0.5, 0, 0, 1.5});  // below threshold: never a track
+  EventGenerator beam_only(cfg, 11);         // same seed: the same beam-spot draw
+  const double beam_z = beam_only.next(DegradationState{}).pv_z0;
+  g.set_hard_scatter(&hs);
+  const GeneratedEvent ev = g.next(DegradationState{});
+  EXPECT_DOUBLE_EQ(ev.pv_z0, beam_z + 1.5);
+  int primary = 0;
+  for (size_t t = 0; t < ev.tracks.size(); ++t) {
+    if (ev.origin[t] != Origin::kPrimary) continue;
+    ++primary;
+    EXPECT_NEAR(ev.tracks[t].z0, ev.pv_z0, 0.6);  // sigma about 0.13 cm at 20 GeV
+  }
+  EXPECT_GE(primary, 7);  // the 8 hard particles, found at 99.5 % per layer
+  EXPECT_LE(primary, 8);
+  // Used once: the next event is the built-in tt-bar again (many more primary tracks).
+  const GeneratedEvent after = g.next(DegradationState{});
+  int primary_after = 0;
+  for (Origin o : after.origin) primary_after += o == Origin::kPrimary;
+  EXPECT_GT(primary_after, 10);
+}
+
+}  // namespace
+}  // namespace l1t::physics

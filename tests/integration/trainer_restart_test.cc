@@ -1,0 +1,116 @@
+// Checkpoint and restart with real processes: a trainer killed with SIGKILL and started again
+// continues from its last checkpoint (weights, Adam state, replay memory, version counter), and
+// its version numbers never go back; a checkpoint that does not check out stops it.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+
+#include "common/nn/checkpoint.h"
+#include "tests/integration/trainer_test_support.h"
+
+namespace l1t {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
+  const std::string dir = testing::temp_dir("trainer-restart");
+  const std::string initial = testing::small_initial_model(dir);
+  const std::string ckpt_dir = dir + "/ckpt";
+  const auto overrides = testing::trainer_overrides(
+      initial, {"trainer.publish_every=1500", "trainer.gate_window=500", "trainer.gate_margin=1",
+                "trainer.gate_reference_margin=1", "trainer.checkpoint_dir=" + ckpt_dir,
+                "trainer.checkpoint_interval_s=0.2"});
+  const auto batches = testing::labelled_batches(60, 31);
+
+  uint64_t before_kill = 0;
+  nn::TrainerCheckpoint ckpt;
+  {
+    testing::Service trainer("trainer");
+    trainer.start(overrides, dir);
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    EXPECT_FALSE(trainer.ready["resumed"].get<bool>());
+    testing::TrainerClient client(trainer);
+    client.send_labels(batches, 0, 30);
+    ASSERT_TRUE(client.wait_for_version(4)) << "log in " << dir;
+    std::this_thread::sleep_for(800ms);  // trained on everything, periodic checkpoint written
+    before_kill = client.newest_published();
+    trainer.child.signal(SIGKILL);
+    ASSERT_TRUE(trainer.child.wait_for(10s).has_value());
+    std::string error;
+    ASSERT_TRUE(nn::read_checkpoint(ckpt_dir + "/trainer.ckpt", &ckpt, &error)) << error;
+  }
+  // What the killed trainer left behind: every published version, Adam's moments, the replay
+  // memory of the tracks it saw.
+  EXPECT_EQ(ckpt.version, before_kill);
+  ASSERT_FALSE(ckpt.versions.empty());
+  EXPECT_EQ(ckpt.versions.back().version, before_kill);
+  EXPECT_TRUE(ckpt.has_adam);
+  EXPECT_GT(ckpt.adam_t, 100);
+  EXPECT_GT(ckpt.replay_y.size(), 5000u);
+  EXPECT_GT(ckpt.samples_seen, 5000u);
+
+  std::filesystem::remove(dir + "/trainer.ready.json");  // the killed one's
+  testing::Service trainer("trainer");
+  trainer.start(overrides, dir);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  // It says it resumed, with exactly the state on disk.
+  const auto& r = trainer.ready;
+  EXPECT_TRUE(r["resumed"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["model_version"].get<uint64_t>(), ckpt.version);
+  EXPECT_EQ(r["resumed_replay_rows"].get<uint64_t>(), ckpt.replay_y.size());
+  EXPECT_EQ(r["resumed_adam_steps"].get<int64_t>(), ckpt.adam_t);
+
+  testing::TrainerClient client(trainer);
+  // A node that (re)starts gets the version that was in service, bit for bit.
+  v1::ModelUpdate in_service, base;
+  ASSERT_TRUE(client.snapshot(0, &in_service));
+  EXPECT_EQ(in_service.version(), before_kill);
+  v1::ModelUpdate stored;
+  ASSERT_TRUE(stored.ParseFromString(ckpt.versions.back().model_update));
+  EXPECT_EQ(in_service.checksum(), stored.checksum());
+  ASSERT_TRUE(client.snapshot(1, &base));
+  EXPECT_EQ(base.version(), 1u);
+
+  // Learning continues: new versions number on from the old ones.
+  client.send_labels(batches, 30);
+  ASSERT_TRUE(client.wait_for_version(before_kill + 1)) << "log in " << dir;
+  for (const auto& u : client.published) {
+    EXPECT_GT(u.version(), before_kill) << "a version number went back";
+    EXPECT_GT(u.samples_seen(), ckpt.samples_seen) << "the sample count restarted";
+  }
+  std::this_thread::sleep_for(500ms);
+  ASSERT_EQ(trainer.child.stop(10s), 0);
+  const auto stats = trainer.stats();
+  EXPECT_GT(stats["adam_steps"].get<int64_t>(), ckpt.adam_t) << "Adam restarted from zero";
+  EXPECT_GE(stats["replay_rows"].get<uint64_t>(), ckpt.replay_y.size());
+  EXPECT_GT(stats["samples_seen"].get<uint64_t>(), ckpt.samples_seen);
+  EXPECT_EQ(stats["model_version_final"].get<uint64_t>(), client.newest_published());
+}
+
+TEST(TrainerRestartTest, RefusesACorruptCheckpointAndSaysWhich) {
+  const std::string dir = testing::temp_dir("trainer-bad-ckpt");
+  const std::string initial = testing::small_initial_model(dir);
+  const std::string ckpt_dir = dir + "/ckpt";
+  std::filesystem::create_directories(ckpt_dir);
+  {
+    std::ofstream out(ckpt_dir + "/trainer.ckpt");
+    out << "L1TCKPT\nnot a checkpoint";
+  }
+  std::vector<std::string> argv{testing::binary("l1t-trainer"), "--config",
+                                testing::default_config()};
+  for (const auto& o :
+       testing::trainer_overrides(initial, {"trainer.checkpoint_dir=" + ckpt_dir})) {
+    argv.insert(argv.end(), {"--set", o});
+  }
+  EXPECT_EQ(testing::run_command(argv, dir + "/trainer.log"), 1);
+  const std::string log = testing::read_text(dir + "/trainer.log");
+  EXPECT_NE(log.find("refusing the checkpoint " + ckpt_dir + "/trainer.ckpt"), std::string::npos)
+      << log;
+  // The bad file is left alone for a person to look at.
+  EXPECT_TRUE(std::filesystem::exists(ckpt_dir + "/trainer.ckpt"));
+}
+
+}  // namespace
+}  // namespace l1t
