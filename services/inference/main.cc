@@ -360,8 +360,16 @@ int main(int argc, char** argv) {
     }
     while (auto msg = transport::receive(sub)) node.on_model(*msg, "weights", false);
   }
+  runtime::write_json_file(options.ready_file, {{"process", "inference"},
+                                                {"metrics_port", metrics.port()},
+                                                {"model_version", node.live_version()}});
+  spdlog::info("inference: ready with weights v{}, metrics on :{}", node.live_version(),
+               metrics.port());
+
   // A decision published before a monitor's subscription has arrived is lost (ZeroMQ's slow
-  // joiner), so a node told to wait for monitors takes no event until they listen.
+  // joiner), so a node told to wait for monitors takes no event until they listen. After the
+  // ready file: a bound SUB sends its subscription only once its owner touches the socket, and
+  // l1t-chain does that only after this node is ready.
   for (int listening = 0;
        listening < cfg.inference.min_subscribers && !runtime::stop_requested();) {
     zmq::message_t m;
@@ -372,11 +380,6 @@ int main(int argc, char** argv) {
     }
     while (auto msg = transport::receive(sub)) node.on_model(*msg, "weights", false);
   }
-  runtime::write_json_file(options.ready_file, {{"process", "inference"},
-                                                {"metrics_port", metrics.port()},
-                                                {"model_version", node.live_version()}});
-  spdlog::info("inference: ready with weights v{}, metrics on :{}", node.live_version(),
-               metrics.port());
 
   auto last_flush = Clock::now();
   auto last_heartbeat = Clock::now();
