@@ -117,14 +117,6 @@ DegradationState evaluate(const std::vector<TimelineEntry>& degradations, const 
   return s;
 }
 
-std::string_view scenario_name(const TrackerDegradation& d) {
-  for (std::string_view name : kTrackerScenarioNames) {
-    TrackerDegradation preset;
-    if (tracker_scenario(name, &preset) && preset == d) return name;
-  }
-  return "";
-}
-
 std::optional<ParamError> Timeline::build(const TimelineSpec& spec, Timeline* out) {
   if (auto err = check(spec)) return err;
   Timeline t;
@@ -138,7 +130,7 @@ std::optional<ParamError> Timeline::build(const TimelineSpec& spec, Timeline* ou
     if (!t.levels_.empty() && same_state(s, t.levels_.back().state)) continue;
     if (!t.levels_.empty()) t.levels_.back().end_event = first;
     s.level = static_cast<int>(t.levels_.size());
-    t.levels_.push_back({first, spec.total_events, s, scenario_name(s.tracker)});
+    t.levels_.push_back({first, spec.total_events, s, tracker_scenario_name(s.tracker)});
   }
   *out = std::move(t);
   return std::nullopt;

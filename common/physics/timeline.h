@@ -55,13 +55,11 @@ std::optional<ParamError> check(const TimelineSpec& spec);
 
 // The schedules' values at t, without interval quantisation; level is left 0.
 DegradationState evaluate(const std::vector<TimelineEntry>& degradations, const TimePoint& t);
-// The preset whose state equals d ("none" for no degradation), or "" when d is no preset.
-std::string_view scenario_name(const TrackerDegradation& d);
 
 struct TimelineSample {
   TimePoint time;
   DegradationState degradation;  // level, smear and tracker state of the event's interval
-  std::string_view scenario;     // scenario_name(degradation.tracker)
+  std::string_view scenario;     // tracker_scenario_name(degradation.tracker)
 };
 
 struct TimelineLevel {
