@@ -2,6 +2,7 @@
 // different parts of feature space, each with its own labelling rule.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -33,6 +34,24 @@ inline Data make_domain(bool domain_b, size_t n, uint64_t seed) {
     d.y.push_back((domain_b ? row[1] : row[0]) > 0 ? 1.0f : 0.0f);
   }
   return d;
+}
+
+// One condition, a non-linear rule (a parabola in x2) with a margin of 0.1 around it: what a
+// single optimiser test trains on.
+inline Data make_nonlinear_toy(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> g(0.0f, 1.0f);
+  Data t;
+  while (t.n < n) {
+    float row[5];
+    for (float& v : row) v = g(rng);
+    const float s = 1.5f * row[0] - row[1] + 0.5f * row[2] * row[2] - 0.5f;
+    if (std::fabs(s) < 0.1f) continue;
+    t.x.insert(t.x.end(), row, row + 5);
+    t.y.push_back(s > 0 ? 1.0f : 0.0f);
+    ++t.n;
+  }
+  return t;
 }
 
 inline double accuracy_on(const FloatMlp& m, const Data& d) {

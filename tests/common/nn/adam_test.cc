@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/two_domains.h"
+
 #include "common/nn/classification_metrics.h"
 #include "common/nn/float_mlp.h"
 #include "common/nn/pretrain.h"
@@ -15,26 +17,9 @@ namespace {
 
 // A separable toy problem in 5 features: positive when a fixed linear score is above zero, with
 // a margin so that > 95 % accuracy is reachable.
-struct Toy {
-  std::vector<float> x, y;
-  size_t n = 0;
-};
+using Toy = testing::Data;
 
-Toy make_toy(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> g(0.0f, 1.0f);
-  Toy t;
-  while (t.n < n) {
-    float row[5];
-    for (float& v : row) v = g(rng);
-    const float s = 1.5f * row[0] - row[1] + 0.5f * row[2] * row[2] - 0.5f;
-    if (std::fabs(s) < 0.1f) continue;
-    t.x.insert(t.x.end(), row, row + 5);
-    t.y.push_back(s > 0 ? 1.0f : 0.0f);
-    ++t.n;
-  }
-  return t;
-}
+Toy make_toy(size_t n, uint64_t seed) { return testing::make_nonlinear_toy(n, seed); }
 
 double accuracy_of(const FloatMlp& m, const Toy& t) {
   std::vector<float> p(t.n);

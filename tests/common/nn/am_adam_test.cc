@@ -52,21 +52,7 @@ std::vector<float> params_of(const FloatMlp& m) {
 }
 
 // A non-linear toy problem: positive when 1.5 x0 - x1 + 0.5 x2^2 > 0.5, with a margin.
-Data make_toy(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> g(0.0f, 1.0f);
-  Data t;
-  while (t.n < n) {
-    float row[5];
-    for (float& v : row) v = g(rng);
-    const float s = 1.5f * row[0] - row[1] + 0.5f * row[2] * row[2] - 0.5f;
-    if (std::fabs(s) < 0.1f) continue;
-    t.x.insert(t.x.end(), row, row + 5);
-    t.y.push_back(s > 0 ? 1.0f : 0.0f);
-    ++t.n;
-  }
-  return t;
-}
+Data make_toy(size_t n, uint64_t seed) { return testing::make_nonlinear_toy(n, seed); }
 
 double full_loss(const FloatMlp& m, const Data& d) {
   Workspace ws;
