@@ -123,6 +123,7 @@ void read_emulator(Section s, EmulatorSettings* e) {
   s.get("beam_sigma_z_cm", &e->beam_sigma_z_cm);
   check(e->beam_sigma_z_cm > 0, s, "beam_sigma_z_cm", "must be > 0");
   s.get("hepmc_file", &e->hepmc_file);
+  s.get("hepmc_pileup_file", &e->hepmc_pileup_file);
   s.finish();
 }
 

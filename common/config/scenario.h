@@ -37,6 +37,9 @@ struct EmulatorSettings {
   double pileup_mean = 200;
   double beam_sigma_z_cm = 4.3;
   std::string hepmc_file = "";  // hard scatters from this HepMC3 ASCII file; empty: built-in
+  // Pile-up interactions drawn from this HepMC3 ASCII file (minimum bias), read whole at start;
+  // empty: the built-in Tsallis model.
+  std::string hepmc_pileup_file = "";
 };
 
 // The staircase of degradation levels (events_per_level events each). A level has a smear and

@@ -66,8 +66,10 @@ std::vector<ExperienceData> make_experiences(const std::vector<ExperienceSpec>& 
     tbb::parallel_for(size_t{0}, 2 * specs.size(), [&](size_t job) {
       const size_t e = job / 2;
       const bool test = job % 2 == 1;
-      physics::EventGenerator gen(
-          generator, derive_seed(seed, test ? "experience-test" : "experience-train", e));
+      // Every test set is the same collisions, measured under its experience's conditions:
+      // differences between experiences are then the detector's, not sampling noise.
+      physics::EventGenerator gen(generator, test ? derive_seed(seed, "experience-test")
+                                                  : derive_seed(seed, "experience-train", e));
       auto set = trigger::make_training_set(gen, test ? sizes.test_events : sizes.train_events,
                                             specs[e].state);
       (test ? data[e].test : data[e].train) = std::move(set);

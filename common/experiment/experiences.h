@@ -36,7 +36,7 @@ bool experience_sequence(const std::vector<std::string>& groups, std::vector<Exp
 struct ExperienceData {
   ExperienceSpec spec;
   trigger::TrainingSet train;  // the stream the learner sees
-  trigger::TrainingSet test;   // held out, other collisions
+  trigger::TrainingSet test;   // held out: collisions no stream has, the same in every experience
 };
 
 struct DataSizes {
@@ -45,8 +45,11 @@ struct DataSizes {
 };
 
 // Generates every experience's data, experiences in parallel on up to `threads` threads. Each
-// (experience index, train|test) has its own generator seeded from seed, so the data do not
-// depend on the thread count, and two experiences never share collisions.
+// experience's stream has its own generator seeded from seed, so the data do not depend on the
+// thread count and two streams never share collisions. The test sets are one set of collisions,
+// measured under each experience's conditions (the generator keeps collisions apart from their
+// measurement): a paired comparison, so a step between experiences is the detector's change,
+// not a change of sample.
 std::vector<ExperienceData> make_experiences(const std::vector<ExperienceSpec>& specs,
                                              const physics::GeneratorConfig& generator,
                                              const DataSizes& sizes, uint64_t seed, int threads);

@@ -65,12 +65,14 @@ double EventGenerator::z0_resolution(double abs_eta, double pt) const {
 }
 
 void EventGenerator::add_particle(double pt, double eta, double phi, double z, Origin origin,
-                                  GeneratedEvent* ev) {
+                                  GeneratedEvent* ev, int charge_sign) {
   if (truth_) truth_->particles.push_back({pt, eta, phi, z, origin, -1});
   // Cheap early exits on truth far outside acceptance (pT resolution ~1-2 %, eta ~1e-3).
   if (pt < 0.9 * cfg_.pt_min || std::abs(eta) > cfg_.eta_max + 0.05) return;
   const double abs_eta = std::abs(eta);
-  const double charge = random_sign(rng_);
+  // Drawn even when the source knows it, so that rng_ runs the same either way.
+  double charge = random_sign(rng_);
+  if (charge_sign != 0) charge = charge_sign > 0 ? 1.0 : -1.0;
   StubPattern stubs;
   double z0_factor = 1, r_phi_factor = 1;
   if (cfg_.stub_model) {
@@ -160,6 +162,13 @@ void EventGenerator::add_hard_scatter(double z, GeneratedEvent* ev) {
   add_minimum_bias(z, cfg_.ue_activity_factor * pu_particles_mean_, Origin::kPrimary, ev);
 }
 
+void EventGenerator::add_interaction(const ExternalHardScatter& in, double beam_z, Origin origin,
+                                     GeneratedEvent* ev) {
+  for (const ExternalParticle& p : in.particles) {
+    add_particle(p.pt, p.eta, p.phi, beam_z + p.z_cm, origin, ev, p.charge);
+  }
+}
+
 // Fakes are combinatorial stub matches: any 4 to 6 layers.
 uint8_t EventGenerator::fake_hit_pattern() {
   if (!cfg_.stub_model) return 0;
@@ -204,16 +213,21 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
   out->pv_z0 = beam_z;
   if (external_) {
     out->pv_z0 = beam_z + external_->vertex_z_cm;
-    for (const ExternalParticle& p : external_->particles) {
-      add_particle(p.pt, p.eta, p.phi, beam_z + p.z_cm, Origin::kPrimary, out);
-    }
+    add_interaction(*external_, beam_z, Origin::kPrimary, out);
     external_ = nullptr;
   } else {
     add_hard_scatter(out->pv_z0, out);
   }
   const int n_pu = poisson(rng_, cfg_.pileup_mean);
   for (int v = 0; v < n_pu; ++v) {
-    add_minimum_bias(cfg_.beam_sigma_z_cm * gauss(rng_), pu_particles_mean_, Origin::kPileup, out);
+    const double z = cfg_.beam_sigma_z_cm * gauss(rng_);
+    if (pileup_library_) {
+      const auto& library = *pileup_library_;
+      const auto pick = uniform_index(rng_, static_cast<uint32_t>(library.size()));
+      add_interaction(library[pick], z - library[pick].vertex_z_cm, Origin::kPileup, out);
+    } else {
+      add_minimum_bias(z, pu_particles_mean_, Origin::kPileup, out);
+    }
   }
   add_fakes(out);
 

@@ -6,7 +6,8 @@
 //   1. primary vertex z ~ N(0, beam_sigma_z); tt-bar-like charged particles from it (jets of
 //      collimated tracks, isolated leptons from the W decays, an underlying event);
 //   2. Poisson(pileup_mean) pile-up vertices, z ~ N(0, beam_sigma_z), each with a Poisson
-//      number of charged particles following a Tsallis pT spectrum, flat in eta;
+//      number of charged particles following a Tsallis pT spectrum, flat in eta (or, with a
+//      pile-up library, one of its interactions each);
 //   3. the tracker: stubs in six layers (tracker_layers.h; a track needs 4 of 6), Gaussian
 //      resolution on every parameter (z0's by |eta| and pT, widened when PS stubs lack z; the
 //      r-phi parameters' by the stub count), the state's outer-tracker degradation
@@ -38,6 +39,8 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "common/physics/rng.h"
@@ -118,13 +121,15 @@ struct GeneratorConfig {
   double stub_efficiency = kStubEfficiency;  // per layer (tracker_layers.h says why)
 };
 
-// A hard scatter from outside (a HepMC3 file's charged final state) to use instead of the
-// built-in tt-bar: its particles go through the same tracker model, as primary particles.
+// An interaction from outside (a HepMC3 file's charged final state) to use instead of the
+// built-in tt-bar hard scatter or minimum-bias pile-up: its particles go through the same
+// tracker model.
 struct ExternalParticle {
   double pt = 0;  // [GeV]
   double eta = 0;
   double phi = 0;   // [rad]
   double z_cm = 0;  // production z as the source put it; the beam-spot draw is added
+  int charge = 0;   // its sign gives the track's curvature; 0: the tracker model draws one
 };
 struct ExternalHardScatter {
   double vertex_z_cm = 0;  // the source's signal vertex z; the event's pv_z0 = beam draw + this
@@ -150,6 +155,11 @@ struct GeneratorTruth {
   std::vector<GeneratedParticle> particles;
 };
 
+class EventGenerator;
+// Called before each event by loops that generate many (describe, export): it sets the event's
+// outside inputs (set_hard_scatter, set_pileup_library). False stops the loop with *error.
+using PrepareEvent = std::function<bool(EventGenerator&, std::string*)>;
+
 class EventGenerator {
  public:
   EventGenerator(const GeneratorConfig& cfg, uint64_t seed);
@@ -170,13 +180,25 @@ class EventGenerator {
   // fakes and the tracker stay built-in); nullptr returns to the built-in one. *hs must live
   // until that next() returns; it is used once.
   void set_hard_scatter(const ExternalHardScatter* hs) { external_ = hs; }
+  // Pile-up from a library of interactions (a HepMC3 minimum-bias file) instead of the built-in
+  // Tsallis model: each of the Poisson(pileup_mean) vertices takes one interaction drawn
+  // uniformly, with replacement, as pile-up mixing does. Interactions that left no particle
+  // above threshold must stay in the library: they are part of the cross-section. nullptr or an
+  // empty library returns to the built-in model. *library must outlive its use.
+  void set_pileup_library(const std::vector<ExternalHardScatter>* library) {
+    pileup_library_ = library && !library->empty() ? library : nullptr;
+  }
 
  private:
   void add_minimum_bias(double z, double mean_particles, Origin origin, GeneratedEvent* ev);
   void add_hard_scatter(double z, GeneratedEvent* ev);
   void add_fakes(GeneratedEvent* ev);
   // Measures a particle with the tracker model and keeps it if it passes the acceptance.
-  void add_particle(double pt, double eta, double phi, double z, Origin origin, GeneratedEvent* ev);
+  // charge: +-1 from an external source, 0 to draw it.
+  void add_particle(double pt, double eta, double phi, double z, Origin origin, GeneratedEvent* ev,
+                    int charge = 0);
+  void add_interaction(const ExternalHardScatter& in, double beam_z, Origin origin,
+                       GeneratedEvent* ev);
   uint8_t fake_hit_pattern();
   double tsallis_tail_pt();
   double z0_resolution(double abs_eta, double pt) const;
@@ -195,6 +217,7 @@ class EventGenerator {
   double z0_res_hit_share_ = 1;      // 1 - z0_res_ms_share
   GeneratorTruth* truth_ = nullptr;  // set only during a next() that records particles
   const ExternalHardScatter* external_ = nullptr;  // the next event's hard scatter, if given
+  const std::vector<ExternalHardScatter>* pileup_library_ = nullptr;
 };
 
 }  // namespace l1t::physics

@@ -145,15 +145,25 @@ EventStatisticsSummary EventStatistics::summary(int level, double smear) const {
 EventStatisticsSummary describe_events(const GeneratorConfig& gen, uint64_t seed,
                                        const DegradationState& state, uint64_t n,
                                        const EventStatisticsConfig& cfg) {
+  EventStatisticsSummary s;
+  describe_events(gen, seed, state, n, {}, &s, nullptr, cfg);  // fails only through prepare
+  return s;
+}
+
+bool describe_events(const GeneratorConfig& gen, uint64_t seed, const DegradationState& state,
+                     uint64_t n, const PrepareEvent& prepare, EventStatisticsSummary* out,
+                     std::string* error, const EventStatisticsConfig& cfg) {
   EventGenerator generator(gen, seed);
   EventStatistics stats(cfg);
   GeneratedEvent ev;
   GeneratorTruth truth;
   for (uint64_t i = 0; i < n; ++i) {
+    if (prepare && !prepare(generator, error)) return false;
     generator.next(state, &ev, &truth);
     stats.add(ev, truth);
   }
-  return stats.summary(state.level, state.smear);
+  *out = stats.summary(state.level, state.smear);
+  return true;
 }
 
 nlohmann::json to_json(const EventStatisticsSummary& s) {

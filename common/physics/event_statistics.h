@@ -98,6 +98,10 @@ class EventStatistics {
 EventStatisticsSummary describe_events(const GeneratorConfig& gen, uint64_t seed,
                                        const DegradationState& state, uint64_t n,
                                        const EventStatisticsConfig& cfg = {});
+// Same, with prepare (if set) called before each event; false with its error if it fails.
+bool describe_events(const GeneratorConfig& gen, uint64_t seed, const DegradationState& state,
+                     uint64_t n, const PrepareEvent& prepare, EventStatisticsSummary* out,
+                     std::string* error, const EventStatisticsConfig& cfg = {});
 
 // The summary as JSON (keys as the field names) and as a table for a terminal.
 nlohmann::json to_json(const EventStatisticsSummary& s);

@@ -140,6 +140,7 @@ bool export_track_tables(const TrackTableExportOptions& o, std::vector<ExportedL
     csv << "\n";
 
     for (uint64_t i = 0; i < o.events_per_level; ++i) {
+      if (o.prepare && !o.prepare(generator, error)) return false;
       generator.next(state, &ev);
       o.features(ev.tracks, &features);
       rows.clear();

@@ -55,6 +55,7 @@ struct TrackTableExportOptions {
   uint64_t events_per_level = 0;
   std::string dir;           // created if missing
   FeatureFunction features;  // required
+  PrepareEvent prepare;      // optional: the events' outside inputs (HepMC3 hard scatters)
 };
 
 struct ExportedLevel {
@@ -66,7 +67,8 @@ struct ExportedLevel {
   std::string tracker;   // to_string() of the level's tracker degradation ("none")
 };
 
-// Writes every level's tables and the manifest. False, with a reason, on any I/O failure.
+// Writes every level's tables and the manifest. False, with a reason, on any I/O failure or
+// when prepare fails.
 bool export_track_tables(const TrackTableExportOptions& options, std::vector<ExportedLevel>* levels,
                          std::string* error);
 

@@ -4,6 +4,16 @@
 
 namespace l1t::emulator {
 
+physics::ExternalHardScatter to_interaction(const hepmc::SourceEvent& event) {
+  physics::ExternalHardScatter out;
+  out.vertex_z_cm = event.vertex_z_cm;
+  out.particles.reserve(event.particles.size());
+  for (const hepmc::SourceParticle& p : event.particles) {
+    out.particles.push_back({p.pt, p.eta, p.phi, p.z_cm, p.charge});
+  }
+  return out;
+}
+
 bool HepmcHardScatter::open(const std::string& path, const physics::GeneratorConfig& g,
                             std::string* error) {
   pt_min_ = 0.9 * g.pt_min;  // the tracker model's own early exit
@@ -27,11 +37,7 @@ bool HepmcHardScatter::next(physics::ExternalHardScatter* out, std::string* erro
       return false;
     }
   }
-  out->vertex_z_cm = event_.vertex_z_cm;
-  out->particles.clear();
-  for (const hepmc::SourceParticle& p : event_.particles) {
-    out->particles.push_back({p.pt, p.eta, p.phi, p.z_cm});
-  }
+  *out = to_interaction(event_);
   return true;
 }
 

@@ -10,6 +10,9 @@
 
 namespace l1t::emulator {
 
+// A file event in the generator's form: particles with their charge and production z.
+physics::ExternalHardScatter to_interaction(const hepmc::SourceEvent& event);
+
 class HepmcHardScatter {
  public:
   // Opens path; particles the tracker could never see (pT < 0.9 pt_min, |eta| > eta_gen_max)
@@ -19,6 +22,7 @@ class HepmcHardScatter {
   // a corrupt record, or when the file holds no event at all.
   bool next(physics::ExternalHardScatter* out, std::string* error);
   uint64_t loops() const { return loops_; }
+  const std::string& path() const { return reader_.path(); }
 
  private:
   hepmc::HepmcReader reader_;

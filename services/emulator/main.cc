@@ -4,7 +4,9 @@
 // and its degradation state from the scenario's run plan (config::RunPlan): the `timeline:`
 // section when there is one (its pile-up also drives the generator), else the staircase.
 // With --hepmc FILE (emulator.hepmc_file) the hard scatter of each event is the next event of
-// a HepMC3 file instead of the built-in tt-bar; pile-up stays built-in.
+// a HepMC3 file instead of the built-in tt-bar; with --hepmc-pileup FILE
+// (emulator.hepmc_pileup_file) each pile-up vertex is an interaction drawn from a HepMC3
+// minimum-bias file instead of the built-in Tsallis model (event_inputs.h).
 // Offline modes open no socket: --describe prints sample statistics, --export writes labelled
 // track tables per degradation level.
 #include <spdlog/spdlog.h>
@@ -26,7 +28,7 @@
 #include "common/transport/envelope.h"
 #include "common/transport/socket.h"
 #include "common/trigger/event_features.h"
-#include "services/emulator/hepmc_hard_scatter.h"
+#include "services/emulator/event_inputs.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
@@ -99,33 +101,18 @@ int run_describe(const config::Scenario& cfg, const config::RunPlan& plan,
   const physics::DegradationState& state = at.degradation;
   physics::GeneratorConfig generator = config::generator_config(cfg);
   generator.pileup_mean = at.time.pileup_mean;  // the level's first lumisection
+  if (o.json) spdlog::set_level(spdlog::level::warn);  // stdout holds the JSON alone
+  emulator::EventInputs inputs;
+  std::string error;
+  if (!inputs.open(cfg.emulator, generator, &error)) {
+    spdlog::error("{}", error);
+    return 2;
+  }
   physics::EventStatisticsSummary s;
-  if (cfg.emulator.hepmc_file.empty()) {
-    s = physics::describe_events(generator, cfg.emulator.seed, state, o.events);
-  } else {
-    // describe_events' loop, with the file's hard scatters.
-    if (o.json) spdlog::set_level(spdlog::level::warn);  // stdout holds the JSON alone
-    emulator::HepmcHardScatter source;
-    std::string error;
-    if (!source.open(cfg.emulator.hepmc_file, generator, &error)) {
-      spdlog::error("{}", error);
-      return 2;
-    }
-    physics::EventGenerator gen(generator, cfg.emulator.seed);
-    physics::EventStatistics stats{physics::EventStatisticsConfig{}};
-    physics::ExternalHardScatter hs;
-    physics::GeneratedEvent ev;
-    physics::GeneratorTruth truth;
-    for (uint64_t i = 0; i < o.events; ++i) {
-      if (!source.next(&hs, &error)) {
-        spdlog::error("{}", error);
-        return 1;
-      }
-      gen.set_hard_scatter(&hs);
-      gen.next(state, &ev, &truth);
-      stats.add(ev, truth);
-    }
-    s = stats.summary(state.level, state.smear);
+  if (!physics::describe_events(generator, cfg.emulator.seed, state, o.events, inputs.hook(), &s,
+                                &error)) {
+    spdlog::error("{}", error);
+    return 1;
   }
   const std::string scenario(physics::tracker_scenario_name(state.tracker));
   const std::string tracker = physics::to_string(state.tracker);
@@ -133,7 +120,8 @@ int run_describe(const config::Scenario& cfg, const config::RunPlan& plan,
     nlohmann::json j = physics::to_json(s);
     j["seed"] = cfg.emulator.seed;
     j["pileup_mean"] = generator.pileup_mean;
-    j["hard_scatter"] = cfg.emulator.hepmc_file.empty() ? "ttbar" : cfg.emulator.hepmc_file;
+    j["hard_scatter"] = inputs.hard_scatter_name();
+    j["pileup_source"] = inputs.pileup_name();
     j["tracker_scenario"] = scenario;  // "" when the state is no named scenario
     j["tracker_degradation"] = tracker;
     std::printf("%s\n", j.dump(2).c_str());
@@ -149,12 +137,15 @@ int run_describe(const config::Scenario& cfg, const config::RunPlan& plan,
 }
 
 int run_export(const config::Scenario& cfg, const config::RunPlan& plan, const OfflineOptions& o) {
-  if (!cfg.emulator.hepmc_file.empty()) {
-    spdlog::error("--export does not read HepMC3 files yet (emulator.hepmc_file is set)");
-    return 2;
-  }
   physics::TrackTableExportOptions e;
   e.generator = config::generator_config(cfg);
+  emulator::EventInputs inputs;
+  std::string error;
+  if (!inputs.open(cfg.emulator, e.generator, &error)) {
+    spdlog::error("{}", error);
+    return 2;
+  }
+  e.prepare = inputs.hook();
   e.seed = cfg.emulator.seed;
   for (size_t l = 0; l < plan.levels(); ++l) {
     const physics::DegradationState s = plan.level_start(l).degradation;
@@ -165,7 +156,6 @@ int run_export(const config::Scenario& cfg, const config::RunPlan& plan, const O
   e.dir = o.export_dir;
   e.features = trigger::event_features;  // the inference node's own feature code
   std::vector<physics::ExportedLevel> written;
-  std::string error;
   if (!physics::export_track_tables(e, &written, &error)) {
     spdlog::error("export failed: {}", error);
     return 1;
@@ -185,13 +175,17 @@ int main(int argc, char** argv) {
   runtime::add_process_options(app, &options);
   OfflineOptions offline;
   add_offline_options(app, &offline);
-  std::string hepmc_file;
+  std::string hepmc_file, hepmc_pileup_file;
   app.add_option("--hepmc", hepmc_file,
                  "hard scatters from this HepMC3 ASCII file (sets emulator.hepmc_file)");
+  app.add_option("--hepmc-pileup", hepmc_pileup_file,
+                 "pile-up drawn from this HepMC3 minimum-bias file (sets "
+                 "emulator.hepmc_pileup_file)");
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(options, &cfg)) return 2;
   if (!hepmc_file.empty()) cfg.emulator.hepmc_file = hepmc_file;
+  if (!hepmc_pileup_file.empty()) cfg.emulator.hepmc_pileup_file = hepmc_pileup_file;
   config::RunPlan plan;
   std::string plan_error;
   if (!config::RunPlan::build(cfg, &plan, &plan_error)) {
@@ -201,15 +195,18 @@ int main(int argc, char** argv) {
   // Offline modes return before any socket or metrics port is opened.
   if (offline.describe) return run_describe(cfg, plan, offline);
   if (!offline.export_dir.empty()) return run_export(cfg, plan, offline);
-  emulator::HepmcHardScatter hepmc;
-  const bool from_file = !cfg.emulator.hepmc_file.empty();
-  if (from_file) {
+  emulator::EventInputs inputs;
+  {
     std::string error;
-    if (!hepmc.open(cfg.emulator.hepmc_file, config::generator_config(cfg), &error)) {
+    if (!inputs.open(cfg.emulator, config::generator_config(cfg), &error)) {
       spdlog::error("{}", error);
       return 2;
     }
-    spdlog::info("emulator: hard scatters from HepMC3 file '{}'", cfg.emulator.hepmc_file);
+    spdlog::info("emulator: hard scatters: {}; pile-up: {}{}", inputs.hard_scatter_name(),
+                 inputs.pileup_name(),
+                 inputs.pileup_interactions() > 0
+                     ? fmt::format(" ({} interactions)", inputs.pileup_interactions())
+                     : std::string());
   }
   runtime::install_stop_handlers();
 
@@ -263,7 +260,6 @@ int main(int argc, char** argv) {
   const bool paced = cfg.emulator.rate_hz > 0;
   const auto start = Clock::now();
   uint64_t generated = 0, push_dropped = 0, pub_dropped = 0;
-  physics::ExternalHardScatter hard_scatter;
   std::string source_error;  // a bad HepMC3 record stops the run
 
   for (uint64_t i = 0; i < total && !runtime::stop_requested(); ++i) {
@@ -275,12 +271,9 @@ int main(int argc, char** argv) {
     const physics::DegradationState& state = conditions.degradation;
     const physics::TimePoint& when = conditions.time;
     if (plan.has_timeline()) generator.set_pileup_mean(when.pileup_mean);
-    if (from_file) {
-      if (!hepmc.next(&hard_scatter, &source_error)) {
-        spdlog::error("emulator: {}", source_error);
-        break;
-      }
-      generator.set_hard_scatter(&hard_scatter);
+    if (!inputs.prepare(generator, &source_error)) {
+      spdlog::error("emulator: {}", source_error);
+      break;
     }
     const physics::GeneratedEvent ev = generator.next(state);
 

@@ -65,9 +65,16 @@ TEST(ExperiencesTest, DataDoNotDependOnThreadsAndExperiencesDiffer) {
     EXPECT_EQ(one[e].test.y, two[e].test.y) << e;
     EXPECT_EQ(one[e].train.x.size(), one[e].train.rows() * nn::kNumFeatures);
   }
-  // Different collisions in every set: train and test, and from one experience to the next.
+  // Different collisions in every stream: train and test, and from one experience to the next.
   EXPECT_NE(one[0].train.x, one[0].test.x);
   EXPECT_NE(one[0].train.x, one[1].train.x);
+  EXPECT_NE(one[0].train.y, one[1].train.y);
+  // The test sets are the same collisions (the smear keeps every track, so the labels match),
+  // measured differently.
+  EXPECT_EQ(one[0].test.y, one[1].test.y);
+  EXPECT_EQ(one[0].test.y, one[2].test.y);
+  EXPECT_NE(one[0].test.x, one[1].test.x);
+  EXPECT_NE(one[1].test.x, one[2].test.x);
   // Another seed, other data.
   const auto other = make_experiences(specs, g, {5, 3}, 8, 1);
   EXPECT_NE(one[0].train.x, other[0].train.x);

@@ -1,5 +1,6 @@
-// l1t-emulator --hepmc FILE, run as the real binary on a file written by HepMC3's own writer:
-// the file's charged particles become the primary tracks, the file loops, a bad file stops it.
+// l1t-emulator --hepmc FILE and --hepmc-pileup FILE, run as the real binary on files written by
+// HepMC3's own writer: the file's charged particles become the primary (or pile-up) tracks, the
+// file loops, --export reads it too, a bad file stops the emulator.
 #include <HepMC3/GenEvent.h>
 #include <HepMC3/GenParticle.h>
 #include <HepMC3/GenVertex.h>
@@ -11,7 +12,9 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/support/service_process.h"
 
@@ -97,11 +100,71 @@ TEST(EmulatorHepmcTest, TheFilesChargedParticlesAreThePrimaryTracks) {
   EXPECT_EQ(by_key["pv_tracks_per_event_mean"], from_file["pv_tracks_per_event_mean"]);
 }
 
+TEST(EmulatorHepmcTest, APileupFileIsTheLibraryThePileupVerticesDrawFrom) {
+  const std::string dir = testing::temp_dir("emu-hepmc-pu");
+  const std::string file = dir + "/six-pions.hepmc";
+  write_file(file, 3, 6);
+  // 20 pile-up interactions of six 10 GeV pions each: 120 pile-up tracks per event, give or take
+  // the Poisson spread (6 sqrt(20) = 27 per event, 6 over 20 events).
+  const nlohmann::json j = describe("--events 20 --hepmc-pileup " + file +
+                                    " --set emulator.pileup_mean=20");
+  ASSERT_TRUE(j.contains("tracks_per_event_mean")) << j.dump();
+  EXPECT_EQ(j["pileup_source"], file);
+  EXPECT_EQ(j["hard_scatter"], "ttbar");
+  const double pileup = j["tracks_per_event_mean"].get<double>() -
+                        j["pv_tracks_per_event_mean"].get<double>() -
+                        j["fake_fraction"].get<double>() * j["tracks_per_event_mean"].get<double>();
+  EXPECT_NEAR(pileup, 120, 20);
+  // Built in, 20 interactions give about 24 tracks.
+  const nlohmann::json built_in = describe("--events 20 --set emulator.pileup_mean=20");
+  EXPECT_EQ(built_in["pileup_source"], "minbias");
+  EXPECT_LT(built_in["tracks_per_event_mean"].get<double>(),
+            j["tracks_per_event_mean"].get<double>() - 50);
+  // The config key does the same as the flag.
+  const nlohmann::json by_key = describe("--events 20 --set emulator.pileup_mean=20 "
+                                         "--set emulator.hepmc_pileup_file=" + file);
+  EXPECT_EQ(by_key["tracks_per_event_mean"], j["tracks_per_event_mean"]);
+}
+
+TEST(EmulatorHepmcTest, ExportWritesTheFilesHardScatters) {
+  const std::string dir = testing::temp_dir("emu-hepmc-export");
+  const std::string file = dir + "/six-pions.hepmc";
+  write_file(file, 2, 6);
+  const RunResult r = run_emulator("--export " + dir + "/tables --events 4 --hepmc " + file +
+                                   " --set emulator.pileup_mean=0 --set degradation.smear_levels=[0]");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream csv(dir + "/tables/level_00_smear_0.000.csv");
+  ASSERT_TRUE(csv.good());
+  std::string line;
+  std::getline(csv, line);  // header
+  int primary = 0, rows = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    std::vector<double> v;
+    std::stringstream fields(line);
+    for (std::string f; std::getline(fields, f, ',');) v.push_back(std::stod(f));
+    ASSERT_EQ(v.size(), 14u) << line;
+    if (v[13] != 1) continue;  // label: primary
+    ++primary;
+    EXPECT_NEAR(v[8], 10.0, 0.5) << line;  // pt: the file's 10 GeV pions
+  }
+  // 4 events x 6 pions, found at about 99.9 %; without pile-up only fakes besides.
+  EXPECT_GE(primary, 22);
+  EXPECT_LE(primary, 24);
+  EXPECT_LE(rows - primary, 4);
+}
+
 TEST(EmulatorHepmcTest, ABadFileStopsTheEmulatorWithTheReadersMessage) {
   const std::string dir = testing::temp_dir("emu-hepmc-bad");
   const RunResult missing = run_emulator("--describe --events 2 --hepmc " + dir + "/none.hepmc");
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.out.find(dir + "/none.hepmc"), std::string::npos) << missing.out;
+
+  const RunResult missing_pileup =
+      run_emulator("--describe --events 2 --hepmc-pileup " + dir + "/no-pileup.hepmc");
+  EXPECT_NE(missing_pileup.exit_code, 0);
+  EXPECT_NE(missing_pileup.out.find(dir + "/no-pileup.hepmc"), std::string::npos)
+      << missing_pileup.out;
 
   const std::string garbage = dir + "/garbage.hepmc";
   std::ofstream(garbage) << "HepMC::Version 3.02.05\nHepMC::Asciiv3-START_EVENT_LISTING\n"
@@ -109,6 +172,9 @@ TEST(EmulatorHepmcTest, ABadFileStopsTheEmulatorWithTheReadersMessage) {
   const RunResult bad = run_emulator("--describe --events 2 --hepmc " + garbage);
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.out.find("garbage.hepmc"), std::string::npos) << bad.out;
+  const RunResult bad_pileup = run_emulator("--describe --events 2 --hepmc-pileup " + garbage);
+  EXPECT_NE(bad_pileup.exit_code, 0);
+  EXPECT_NE(bad_pileup.out.find("garbage.hepmc"), std::string::npos) << bad_pileup.out;
 }
 
 }  // namespace

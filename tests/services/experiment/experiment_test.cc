@@ -141,6 +141,34 @@ TEST(ExperimentToolTest, ClSuiteReportsAvalancheMetricsForEveryStrategyAndAlgori
   std::filesystem::remove_all(dir);
 }
 
+// The README's degradation table at a smaller size: the model trained on undegraded data loses
+// accuracy at every step of both scenario families. The test sets are the same collisions in
+// every experience, so each step is the detector's change and not sampling noise; the seed is
+// fixed, so this is a regression check on the physics, not a statistical one.
+TEST(ExperimentToolTest, FrozenModelLosesAccuracyAtEveryDegradationStep) {
+  const std::string dir = temp_dir("none");
+  const RunResult r = run(kBinary +
+                          " --suite cl --strategies none --algorithms adam --experiences "
+                          "smear,tracker --test-events 300 --events-per-experience 20 "
+                          "--pretrain-events 600 --seed 1 --json " +
+                          dir + "/none.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = read_json(dir + "/none.json");
+  ASSERT_FALSE(j.is_discarded());
+  ASSERT_EQ(j["experiences"].size(), 16u);
+  const auto& acc = j["strategies"]["none"]["adam"]["acc_matrix"];
+  auto diagonal = [&](size_t i) { return acc[i][i].get<double>(); };
+  for (size_t i = 1; i < 11; ++i) {
+    EXPECT_LT(diagonal(i), diagonal(i - 1)) << j["experiences"][i]["name"];
+  }
+  // The tracker group starts from the same undegraded collisions as smear 0.
+  EXPECT_EQ(diagonal(11), diagonal(0));
+  for (size_t i = 12; i < 16; ++i) {
+    EXPECT_LT(diagonal(i), diagonal(i - 1)) << j["experiences"][i]["name"];
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ExperimentToolTest, ExportedDataLoadInNumPy) {
   const std::string dir = temp_dir("export");
   const RunResult r = run(kBinary + " --quick --export-data " + dir + "/data");
