@@ -4,8 +4,8 @@
 
 namespace l1t::emulator {
 
-bool EventInputs::open(const config::EmulatorSettings& settings,
-                       const physics::GeneratorConfig& g, std::string* error) {
+bool EventInputs::open(const config::EmulatorSettings& settings, const physics::GeneratorConfig& g,
+                       std::string* error) {
   hard_scatter_path_ = settings.hepmc_file;
   pileup_path_ = settings.hepmc_pileup_file;
   if (!hard_scatter_path_.empty() && !hard_scatter_source_.open(hard_scatter_path_, g, error)) {

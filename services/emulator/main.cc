@@ -100,7 +100,7 @@ int run_describe(const config::Scenario& cfg, const config::RunPlan& plan,
   const config::EventConditions at = plan.level_start(static_cast<size_t>(o.level));
   const physics::DegradationState& state = at.degradation;
   physics::GeneratorConfig generator = config::generator_config(cfg);
-  generator.pileup_mean = at.time.pileup_mean;  // the level's first lumisection
+  generator.pileup_mean = at.time.pileup_mean;         // the level's first lumisection
   if (o.json) spdlog::set_level(spdlog::level::warn);  // stdout holds the JSON alone
   emulator::EventInputs inputs;
   std::string error;

@@ -78,7 +78,8 @@ TEST(EventGeneratorInputsTest, TheSourcesChargeGivesTheCurvatureSign) {
   for (int charge : {+1, -1}) {
     EventGenerator g(cfg, 5);
     ExternalHardScatter hs;
-    for (int k = 0; k < 10; ++k) hs.particles.push_back({15.0, -1.5 + 0.3 * k, 0.6 * k - 3, 0, charge});
+    for (int k = 0; k < 10; ++k)
+      hs.particles.push_back({15.0, -1.5 + 0.3 * k, 0.6 * k - 3, 0, charge});
     g.set_hard_scatter(&hs);
     const GeneratedEvent ev = g.next(DegradationState{});
     int primary = 0;

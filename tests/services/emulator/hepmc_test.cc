@@ -106,8 +106,8 @@ TEST(EmulatorHepmcTest, APileupFileIsTheLibraryThePileupVerticesDrawFrom) {
   write_file(file, 3, 6);
   // 20 pile-up interactions of six 10 GeV pions each: 120 pile-up tracks per event, give or take
   // the Poisson spread (6 sqrt(20) = 27 per event, 6 over 20 events).
-  const nlohmann::json j = describe("--events 20 --hepmc-pileup " + file +
-                                    " --set emulator.pileup_mean=20");
+  const nlohmann::json j =
+      describe("--events 20 --hepmc-pileup " + file + " --set emulator.pileup_mean=20");
   ASSERT_TRUE(j.contains("tracks_per_event_mean")) << j.dump();
   EXPECT_EQ(j["pileup_source"], file);
   EXPECT_EQ(j["hard_scatter"], "ttbar");
@@ -121,8 +121,10 @@ TEST(EmulatorHepmcTest, APileupFileIsTheLibraryThePileupVerticesDrawFrom) {
   EXPECT_LT(built_in["tracks_per_event_mean"].get<double>(),
             j["tracks_per_event_mean"].get<double>() - 50);
   // The config key does the same as the flag.
-  const nlohmann::json by_key = describe("--events 20 --set emulator.pileup_mean=20 "
-                                         "--set emulator.hepmc_pileup_file=" + file);
+  const nlohmann::json by_key = describe(
+      "--events 20 --set emulator.pileup_mean=20 "
+      "--set emulator.hepmc_pileup_file=" +
+      file);
   EXPECT_EQ(by_key["tracks_per_event_mean"], j["tracks_per_event_mean"]);
 }
 
@@ -130,8 +132,9 @@ TEST(EmulatorHepmcTest, ExportWritesTheFilesHardScatters) {
   const std::string dir = testing::temp_dir("emu-hepmc-export");
   const std::string file = dir + "/six-pions.hepmc";
   write_file(file, 2, 6);
-  const RunResult r = run_emulator("--export " + dir + "/tables --events 4 --hepmc " + file +
-                                   " --set emulator.pileup_mean=0 --set degradation.smear_levels=[0]");
+  const RunResult r =
+      run_emulator("--export " + dir + "/tables --events 4 --hepmc " + file +
+                   " --set emulator.pileup_mean=0 --set degradation.smear_levels=[0]");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::ifstream csv(dir + "/tables/level_00_smear_0.000.csv");
   ASSERT_TRUE(csv.good());
