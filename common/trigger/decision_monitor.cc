@@ -4,8 +4,25 @@
 #include <cmath>
 
 #include "common/physics/track.h"
+#include "common/physics/tracker_degradation.h"
 
 namespace l1t::trigger {
+namespace {
+
+std::string tracker_label(const v1::DegradationState& d) {
+  if (!d.scenario().empty()) return d.scenario();
+  physics::TrackerDegradation t;
+  t.bias_rail_fraction = d.bias_rail_fraction();
+  t.bad_strip_fraction = d.bad_strip_fraction();
+  t.dead_region = {d.dead_eta_min(), d.dead_eta_max(), d.dead_phi_min(), d.dead_phi_max()};
+  t.z0_shift_cm = d.z0_shift_cm();
+  // proto3 leaves unset doubles at 0: a sender that never set the scales meant 1.
+  t.pt_scale = d.pt_scale() == 0 ? 1 : d.pt_scale();
+  t.resolution_scale = d.resolution_scale() == 0 ? 1 : d.resolution_scale();
+  return physics::to_string(t);
+}
+
+}  // namespace
 
 void DecisionMonitor::on_truth(const v1::Truth& truth) {
   auto it = decision_.find(truth.event_id());
@@ -81,6 +98,7 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
   auto& ls = levels_[level];
   ls.level = level;
   ls.smear = d.degradation().smear();
+  if (ls.events == 0) ls.tracker = tracker_label(d.degradation());
   ++ls.events;
   const double scale = std::ldexp(1.0, -d.score_frac_bits());
   nn::BinaryCounts live, frozen;

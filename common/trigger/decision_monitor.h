@@ -8,6 +8,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/nn/classification_metrics.h"
@@ -23,6 +24,9 @@ struct ModelScore {
 struct LevelScore {
   uint32_t level = 0;
   double smear = 0;
+  // The outer tracker's condition: a CMS scenario's name ("bri+5bs"), else its parameters
+  // ("bias_rail=0.2 z0_shift_cm=0.1"), "none" when undegraded.
+  std::string tracker = "none";
   uint64_t events = 0;
   ModelScore live, frozen;
 };

@@ -99,6 +99,7 @@ json level_json(const trigger::LevelScore& l) {
   auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   return {{"level", l.level},
           {"degradation", l.smear},
+          {"tracker", l.tracker},
           {"events", l.events},
           {"accuracy_static", num(l.frozen.counts.accuracy())},
           {"accuracy_live", num(l.live.counts.accuracy())},
@@ -120,14 +121,14 @@ void print_summary(const json& s) {
               s["model_versions_published"].get<unsigned long long>(),
               s["model_versions_applied"].get<unsigned long long>(),
               s["model_versions_in_decisions"].size());
-  std::printf("%5s %7s %7s  %9s %9s  %9s %9s\n", "level", "smear", "events", "acc_fixed",
-              "acc_live", "auc_fixed", "auc_live");
+  std::printf("%5s %7s %-9s %7s  %9s %9s  %9s %9s\n", "level", "smear", "tracker", "events",
+              "acc_fixed", "acc_live", "auc_fixed", "auc_live");
   for (const auto& l : s["levels"]) {
     auto f = [](const json& v) { return v.is_null() ? NAN : v.get<double>(); };
-    std::printf("%5d %6.1f%% %7llu  %9.4f %9.4f  %9.4f %9.4f\n", l["level"].get<int>(),
-                100 * l["degradation"].get<double>(), l["events"].get<unsigned long long>(),
-                f(l["accuracy_static"]), f(l["accuracy_live"]), f(l["auc_static"]),
-                f(l["auc_live"]));
+    std::printf("%5d %6.1f%% %-9s %7llu  %9.4f %9.4f  %9.4f %9.4f\n", l["level"].get<int>(),
+                100 * l["degradation"].get<double>(), l["tracker"].get<std::string>().c_str(),
+                l["events"].get<unsigned long long>(), f(l["accuracy_static"]),
+                f(l["accuracy_live"]), f(l["auc_static"]), f(l["auc_live"]));
   }
   std::printf("(fixed = the frozen starting model, live = continually retrained)\n");
   std::fflush(stdout);
@@ -288,12 +289,12 @@ int main(int argc, char** argv) {
       const auto [acc_live, acc_frozen] = monitor.rolling_accuracy();
       const auto& cur = monitor.current_level();
       std::printf(
-          "[%6.1f s] %7llu/%llu events  %6.0f ev/s  level %2u smear %4.1f%%  model v%-3llu "
-          "acc live %.4f frozen %.4f\n",
+          "[%6.1f s] %7llu/%llu events  %6.0f ev/s  level %2u smear %4.1f%% tracker %s  "
+          "model v%-3llu acc live %.4f frozen %.4f\n",
           elapsed, static_cast<unsigned long long>(monitor.joined()),
           static_cast<unsigned long long>(expected), rate, cur ? cur->level : 0,
-          cur ? 100 * cur->smear : 0.0, static_cast<unsigned long long>(monitor.latest_version()),
-          acc_live, acc_frozen);
+          cur ? 100 * cur->smear : 0.0, cur ? cur->tracker.c_str() : "none",
+          static_cast<unsigned long long>(monitor.latest_version()), acc_live, acc_frozen);
       std::fflush(stdout);
     }
     for (Service* s : {&trainer, &inference, &labeller}) {

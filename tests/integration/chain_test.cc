@@ -46,6 +46,37 @@ TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighest
       << levels.dump(1);
   // The frozen model loses accuracy as the detector degrades: that is what the chain is for.
   EXPECT_LT(top["accuracy_static"].get<double>(), levels.front()["accuracy_static"].get<double>());
+  for (const auto& l : levels) EXPECT_EQ(l["tracker"], "none") << l.dump();
+}
+
+// The staircase through the outer-tracker scenarios: every level is named by its scenario, and
+// the frozen model is worse under the worst one.
+TEST(ChainTest, ATrackerScenarioStaircaseIsReportedByScenario) {
+  const std::string dir = testing::temp_dir("chain-tracker");
+  const std::string summary_path = dir + "/summary.json";
+  runtime::ChildProcess chain;
+  std::string error;
+  ASSERT_TRUE(
+      chain.start({testing::binary("l1t-chain"), "--config", testing::default_config(),
+                   "--ephemeral-ports", "--work-dir", dir, "--summary-json", summary_path, "--set",
+                   "degradation.scenarios=[none, bri, bri+10bs]", "--set",
+                   "degradation.smear_levels=[0]", "--set", "degradation.events_per_level=400",
+                   "--set", "emulator.rate_hz=0", "--timeout", "300"},
+                  dir + "/chain.log", &error))
+      << error;
+  const auto code = chain.wait_for(std::chrono::seconds(400));
+  ASSERT_TRUE(code.has_value()) << "l1t-chain did not finish; log in " << dir;
+  ASSERT_EQ(*code, 0) << "l1t-chain failed; log in " << dir;
+  nlohmann::json s;
+  ASSERT_TRUE(runtime::read_json_file(summary_path, &s));
+  const auto& levels = s["levels"];
+  ASSERT_EQ(levels.size(), 3u) << s.dump(1);
+  EXPECT_EQ(levels[0]["tracker"], "none");
+  EXPECT_EQ(levels[1]["tracker"], "bri");
+  EXPECT_EQ(levels[2]["tracker"], "bri+10bs");
+  for (const auto& l : levels) EXPECT_EQ(l["degradation"].get<double>(), 0.0);
+  EXPECT_LT(levels[2]["accuracy_static"].get<double>(), levels[0]["accuracy_static"].get<double>())
+      << levels.dump(1);
 }
 
 TEST(ChainTest, AnUnknownConfigKeyStopsTheLauncherWithAMessageNamingIt) {

@@ -49,6 +49,27 @@ TEST(DecisionMonitorTest, JoinsInEitherOrderAndScoresPerLevel) {
   EXPECT_EQ(m.latest_version(), 2u);
 }
 
+TEST(DecisionMonitorTest, NamesEachLevelsTrackerCondition) {
+  DecisionMonitor m;
+  v1::Decision preset = decision(1, 0, 1, {1000, 10, 900}, {1000, 10, 900});
+  preset.mutable_degradation()->set_scenario("bri+5bs");
+  v1::Decision custom = decision(2, 1, 1, {1000, 10, 900}, {1000, 10, 900});
+  custom.mutable_degradation()->set_bias_rail_fraction(0.2);
+  custom.mutable_degradation()->set_z0_shift_cm(0.1);
+  v1::Decision clean = decision(3, 2, 1, {1000, 10, 900}, {1000, 10, 900});
+  for (const auto* d : {&preset, &custom, &clean}) {
+    m.on_decision(*d);
+    m.on_truth(truth(d->event_id(), d->degradation().level()));
+  }
+  ASSERT_EQ(m.levels().size(), 3u);
+  EXPECT_EQ(m.levels().at(0).tracker, "bri+5bs");
+  // Scales left unset on the wire read as 1, so they are not shown.
+  EXPECT_EQ(m.levels().at(1).tracker, "bias_rail=0.2 z0_shift_cm=0.1");
+  EXPECT_EQ(m.levels().at(2).tracker, "none");
+  ASSERT_TRUE(m.current_level().has_value());
+  EXPECT_EQ(m.current_level()->tracker, "none");
+}
+
 TEST(DecisionMonitorTest, CountsEventsMissingAcrossAVersionChange) {
   DecisionMonitor m;
   m.on_decision(decision(1, 0, 1, {0, 0, 0}, {0, 0, 0}));
