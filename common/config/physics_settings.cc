@@ -3,7 +3,7 @@
 namespace l1t::config {
 
 physics::GeneratorConfig generator_config(const Scenario& s) {
-  physics::GeneratorConfig g;
+  physics::GeneratorConfig g = s.physics;  // the physics: section, the beam on top
   g.pileup_mean = s.emulator.pileup_mean;
   g.beam_sigma_z_cm = s.emulator.beam_sigma_z_cm;
   return g;

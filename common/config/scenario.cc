@@ -1,5 +1,7 @@
 #include "common/config/scenario.h"
 
+#include "common/config/physics_config.h"
+#include "common/config/section.h"
 #include "common/config/timeline_config.h"
 
 #include <yaml-cpp/yaml.h>
@@ -14,66 +16,6 @@
 
 namespace l1t::config {
 namespace {
-
-// Reads one YAML map strictly: typed fields, each checked, and every key accounted for.
-class Section {
- public:
-  Section(YAML::Node node, std::string path, std::string* error)
-      : node_(node), path_(std::move(path)), error_(error) {
-    if (node_ && !node_.IsNull() && !node_.IsMap()) fail(path_, "must be a map");
-  }
-
-  bool ok() const { return error_->empty(); }
-
-  Section child(const std::string& key) {
-    seen_.insert(key);
-    return Section(node_ ? node_[key] : YAML::Node(), join(key), error_);
-  }
-
-  template <class T>
-  void get(const std::string& key, T* value) {
-    seen_.insert(key);
-    if (!ok() || !node_ || !node_.IsMap() || !node_[key]) return;
-    try {
-      *value = node_[key].as<T>();
-    } catch (const YAML::Exception&) {
-      fail(join(key), "has a value of the wrong type: '" + scalar(node_[key]) + "'");
-    }
-  }
-
-  // Reports keys that nobody asked for: a typo must not be ignored silently.
-  void finish() {
-    if (!ok() || !node_ || !node_.IsMap()) return;
-    for (const auto& kv : node_) {
-      const std::string key = kv.first.as<std::string>();
-      if (!seen_.count(key)) {
-        fail(join(key), "is not a known key");
-        return;
-      }
-    }
-  }
-
-  void fail(const std::string& key, const std::string& why) {
-    if (error_->empty()) *error_ = "config key '" + key + "' " + why;
-  }
-  std::string join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
-
- private:
-  static std::string scalar(const YAML::Node& n) {
-    std::ostringstream s;
-    s << n;
-    return s.str();
-  }
-
-  YAML::Node node_;
-  std::string path_;
-  std::string* error_;
-  std::set<std::string> seen_;
-};
-
-void check(bool condition, Section& s, const std::string& key, const std::string& why) {
-  if (!condition) s.fail(s.join(key), why);
-}
 
 bool one_of(const std::string& v, std::initializer_list<const char*> names) {
   for (const char* n : names) {
@@ -362,6 +304,7 @@ bool parse_scenario(const std::string& yaml_text, const std::vector<std::string>
   read_endpoints(top.child("endpoints"), &s.endpoints);
   read_metrics(top.child("metrics"), &s.metrics);
   read_emulator(top.child("emulator"), &s.emulator);
+  read_physics(top.child("physics"), &s.physics);
   read_degradation(top.child("degradation"), &s.degradation);
   read_model(top.child("model"), &s.model);
   read_inference(top.child("inference"), &s.inference);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/physics/event_generator.h"
 #include "common/physics/timeline.h"
 #include "common/physics/tracker_degradation.h"
 
@@ -126,6 +127,10 @@ struct Scenario {
   Endpoints endpoints;
   MetricsPorts metrics;
   EmulatorSettings emulator;
+  // The event generator's physics constants (`physics:`, common/config/physics_config.h). Its
+  // pileup_mean and beam_sigma_z_cm are not read: they come from `emulator:`, and
+  // generator_config() (physics_settings.h) puts them on top.
+  physics::GeneratorConfig physics;
   DegradationSettings degradation;
   // A scripted timeline (common/config/timeline_config.h); when present it replaces the
   // degradation staircase and sets the run's length.

@@ -162,6 +162,16 @@ void EventGenerator::add_hard_scatter(double z, GeneratedEvent* ev) {
   add_minimum_bias(z, cfg_.ue_activity_factor * pu_particles_mean_, Origin::kPrimary, ev);
 }
 
+void EventGenerator::add_minimum_bias_interaction(double z, Origin origin, GeneratedEvent* ev) {
+  if (pileup_library_) {
+    const auto& library = *pileup_library_;
+    const auto pick = uniform_index(rng_, static_cast<uint32_t>(library.size()));
+    add_interaction(library[pick], z - library[pick].vertex_z_cm, origin, ev);
+  } else {
+    add_minimum_bias(z, pu_particles_mean_, origin, ev);
+  }
+}
+
 void EventGenerator::add_interaction(const ExternalHardScatter& in, double beam_z, Origin origin,
                                      GeneratedEvent* ev) {
   for (const ExternalParticle& p : in.particles) {
@@ -215,19 +225,15 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
     out->pv_z0 = beam_z + external_->vertex_z_cm;
     add_interaction(*external_, beam_z, Origin::kPrimary, out);
     external_ = nullptr;
-  } else {
+  } else if (cfg_.hard_scatter_fraction >= 1 ||
+             uniform01(rng_) < cfg_.hard_scatter_fraction) {  // no draw at 1: same bytes
     add_hard_scatter(out->pv_z0, out);
+  } else {
+    add_minimum_bias_interaction(out->pv_z0, Origin::kPrimary, out);
   }
   const int n_pu = poisson(rng_, cfg_.pileup_mean);
   for (int v = 0; v < n_pu; ++v) {
-    const double z = cfg_.beam_sigma_z_cm * gauss(rng_);
-    if (pileup_library_) {
-      const auto& library = *pileup_library_;
-      const auto pick = uniform_index(rng_, static_cast<uint32_t>(library.size()));
-      add_interaction(library[pick], z - library[pick].vertex_z_cm, Origin::kPileup, out);
-    } else {
-      add_minimum_bias(z, pu_particles_mean_, Origin::kPileup, out);
-    }
+    add_minimum_bias_interaction(cfg_.beam_sigma_z_cm * gauss(rng_), Origin::kPileup, out);
   }
   add_fakes(out);
 

@@ -4,7 +4,12 @@
 //
 // Per event:
 //   1. primary vertex z ~ N(0, beam_sigma_z); tt-bar-like charged particles from it (jets of
-//      collimated tracks, isolated leptons from the W decays, an underlying event);
+//      collimated tracks, isolated leptons from the W decays, an underlying event), in a
+//      fraction hard_scatter_fraction of the events; in the others the primary vertex is one
+//      more minimum-bias interaction (built-in or from the pile-up library), its tracks still
+//      labelled primary: it is the vertex the event was taken for. The choice is one rng_ draw,
+//      made only when the fraction is below 1 and no external hard scatter is set (that one is
+//      always used), so that the default events are the bytes they were before the mix existed;
 //   2. Poisson(pileup_mean) pile-up vertices, z ~ N(0, beam_sigma_z), each with a Poisson
 //      number of charged particles following a Tsallis pT spectrum, flat in eta (or, with a
 //      pile-up library, one of its interactions each);
@@ -90,6 +95,9 @@ struct GeneratorConfig {
   // Underlying event: minimum-bias-like particles from the PV, about twice as active as a
   // minimum-bias interaction (UE plateau in hard events).
   double ue_activity_factor = 2.0;
+  // Fraction of bunch crossings taken for a tt-bar-like hard scatter; the others are minimum
+  // bias (the primary vertex is one more minimum-bias interaction). 1: every event is tt-bar.
+  double hard_scatter_fraction = 1.0;
 
   // --- Tracker resolution (parametric L1 track model) ---
   // z0 resolution of CMS Phase-2 L1 tracks, worse in the forward region: sigma at pT =
@@ -192,6 +200,8 @@ class EventGenerator {
  private:
   void add_minimum_bias(double z, double mean_particles, Origin origin, GeneratedEvent* ev);
   void add_hard_scatter(double z, GeneratedEvent* ev);
+  // One minimum-bias interaction at z: from the pile-up library when there is one.
+  void add_minimum_bias_interaction(double z, Origin origin, GeneratedEvent* ev);
   void add_fakes(GeneratedEvent* ev);
   // Measures a particle with the tracker model and keeps it if it passes the acceptance.
   // charge: +-1 from an external source, 0 to draw it.

@@ -172,4 +172,22 @@ TEST(EmulatorDescribeTest, BadDegradationKeysStopWithTheKeyNamed) {
   }
 }
 
+TEST(EmulatorDescribeTest, PhysicsKeysFromTheCommandLine) {
+  // Minimum bias only: the primary vertex is one more pile-up-like interaction (~1.2 tracks
+  // above 2 GeV) instead of a tt-bar one (~28).
+  const nlohmann::json ttbar = describe_json("");
+  const nlohmann::json minbias = describe_json("--set physics.hard_scatter_fraction=0");
+  ASSERT_FALSE(ttbar.is_discarded());
+  ASSERT_FALSE(minbias.is_discarded());
+  const double pv_ttbar = ttbar["pv_tracks_per_event_mean"];
+  const double pv_minbias = minbias["pv_tracks_per_event_mean"];
+  EXPECT_GT(pv_ttbar, 15);
+  EXPECT_LT(pv_minbias, 0.2 * pv_ttbar);
+
+  const RunResult bad =
+      run_emulator("--describe --events 5 --set physics.tsallis_n=1" + kUnbindable);
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("'physics.tsallis_n'"), std::string::npos) << bad.out;
+}
+
 }  // namespace
