@@ -3,28 +3,43 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "tests/support/service_process.h"
 
 namespace l1t {
 namespace {
 
-TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighestDegradation) {
-  const std::string dir = testing::temp_dir("chain");
+// Runs l1t-chain on the default scenario with these --set overrides, on ephemeral ports in a
+// fresh directory, and reads its summary; fails the test if the chain fails.
+void run_chain(const std::string& tag, const std::vector<std::string>& overrides,
+               nlohmann::json* summary) {
+  const std::string dir = testing::temp_dir(tag);
   const std::string summary_path = dir + "/summary.json";
+  std::vector<std::string> args = {testing::binary("l1t-chain"),
+                                   "--config",
+                                   testing::default_config(),
+                                   "--ephemeral-ports",
+                                   "--work-dir",
+                                   dir,
+                                   "--summary-json",
+                                   summary_path,
+                                   "--timeout",
+                                   "400"};
+  for (const auto& o : overrides) args.insert(args.end(), {"--set", o});
   runtime::ChildProcess chain;
   std::string error;
-  ASSERT_TRUE(chain.start({testing::binary("l1t-chain"), "--config", testing::default_config(),
-                           "--ephemeral-ports", "--work-dir", dir, "--summary-json", summary_path,
-                           "--set", "degradation.events_per_level=500", "--timeout", "400"},
-                          dir + "/chain.log", &error))
-      << error;
+  ASSERT_TRUE(chain.start(args, dir + "/chain.log", &error)) << error;
   const auto code = chain.wait_for(std::chrono::seconds(500));
   ASSERT_TRUE(code.has_value()) << "l1t-chain did not finish; log in " << dir;
   ASSERT_EQ(*code, 0) << "l1t-chain failed; log in " << dir;
+  ASSERT_TRUE(runtime::read_json_file(summary_path, summary));
+}
 
+TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighestDegradation) {
   nlohmann::json s;
-  ASSERT_TRUE(runtime::read_json_file(summary_path, &s));
+  ASSERT_NO_FATAL_FAILURE(run_chain("chain", {"degradation.events_per_level=500"}, &s));
   EXPECT_TRUE(s["ok"].get<bool>());
   EXPECT_EQ(s["events_generated"].get<uint64_t>(), 11u * 500u);
   EXPECT_EQ(s["events_decided"].get<uint64_t>(), s["events_generated"].get<uint64_t>());
@@ -52,23 +67,12 @@ TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighest
 // The staircase through the outer-tracker scenarios: every level is named by its scenario, and
 // the frozen model is worse under the worst one.
 TEST(ChainTest, ATrackerScenarioStaircaseIsReportedByScenario) {
-  const std::string dir = testing::temp_dir("chain-tracker");
-  const std::string summary_path = dir + "/summary.json";
-  runtime::ChildProcess chain;
-  std::string error;
-  ASSERT_TRUE(
-      chain.start({testing::binary("l1t-chain"), "--config", testing::default_config(),
-                   "--ephemeral-ports", "--work-dir", dir, "--summary-json", summary_path, "--set",
-                   "degradation.scenarios=[none, bri, bri+10bs]", "--set",
-                   "degradation.smear_levels=[0]", "--set", "degradation.events_per_level=400",
-                   "--set", "emulator.rate_hz=0", "--timeout", "300"},
-                  dir + "/chain.log", &error))
-      << error;
-  const auto code = chain.wait_for(std::chrono::seconds(400));
-  ASSERT_TRUE(code.has_value()) << "l1t-chain did not finish; log in " << dir;
-  ASSERT_EQ(*code, 0) << "l1t-chain failed; log in " << dir;
   nlohmann::json s;
-  ASSERT_TRUE(runtime::read_json_file(summary_path, &s));
+  ASSERT_NO_FATAL_FAILURE(
+      run_chain("chain-tracker",
+                {"degradation.scenarios=[none, bri, bri+10bs]", "degradation.smear_levels=[0]",
+                 "degradation.events_per_level=400", "emulator.rate_hz=0"},
+                &s));
   const auto& levels = s["levels"];
   ASSERT_EQ(levels.size(), 3u) << s.dump(1);
   EXPECT_EQ(levels[0]["tracker"], "none");

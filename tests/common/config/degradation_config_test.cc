@@ -8,23 +8,13 @@
 #include "common/config/physics_settings.h"
 #include "common/config/scenario.h"
 #include "common/physics/tracker_degradation.h"
+#include "tests/support/scenario_parse.h"
 
 namespace l1t::config {
 namespace {
 
-Scenario parse_ok(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  Scenario s;
-  std::string error;
-  EXPECT_TRUE(parse_scenario(yaml, overrides, &s, &error)) << error;
-  return s;
-}
-
-std::string parse_error(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  Scenario s;
-  std::string error;
-  EXPECT_FALSE(parse_scenario(yaml, overrides, &s, &error)) << "accepted: " << yaml;
-  return error;
-}
+using testing::parse_error;
+using testing::parse_ok;
 
 physics::TrackerDegradation preset(std::string_view name) {
   physics::TrackerDegradation d;

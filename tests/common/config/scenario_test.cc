@@ -2,22 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/scenario_parse.h"
+
 namespace l1t::config {
 namespace {
 
-Scenario parse_ok(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  Scenario s;
-  std::string error;
-  EXPECT_TRUE(parse_scenario(yaml, overrides, &s, &error)) << error;
-  return s;
-}
-
-std::string parse_error(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  Scenario s;
-  std::string error;
-  EXPECT_FALSE(parse_scenario(yaml, overrides, &s, &error));
-  return error;
-}
+using testing::parse_error;
+using testing::parse_ok;
 
 TEST(ScenarioTest, TheShippedDefaultLoads) {
   Scenario s;

@@ -21,6 +21,7 @@
 #include "common/nn/lwf.h"
 #include "common/physics/event_generator.h"
 #include "common/trigger/training_data.h"
+#include "tests/support/physics_training.h"
 #include "tests/support/two_domains.h"
 
 // Counts every malloc of the process while g_count_allocations is set (Eigen, operator new and
@@ -44,6 +45,7 @@ using testing::accuracy_on;
 using testing::Data;
 using testing::make_domain;
 using testing::pretrained_on_a;
+using testing::train_epochs;
 
 std::vector<float> params_of(const FloatMlp& m) {
   std::vector<float> p(m.num_parameters());
@@ -198,36 +200,9 @@ TEST(AmAdamTest, StableAtSmallBatchesWhereTheReferenceIsNot) {
   }
 }
 
-// Trains on shuffled mini-batches for some epochs.
-void train_epochs(Algorithm& algorithm, FloatMlp& m, const trigger::TrainingSet& set, int epochs,
-                  size_t batch, uint64_t seed) {
-  std::vector<size_t> order(set.rows());
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed);
-  std::vector<float> bx(batch * 5), by(batch);
-  for (int e = 0; e < epochs; ++e) {
-    std::shuffle(order.begin(), order.end(), rng);
-    for (size_t i = 0; i + batch <= order.size(); i += batch) {
-      for (size_t r = 0; r < batch; ++r) {
-        std::copy_n(&set.x[order[i + r] * 5], 5, &bx[r * 5]);
-        by[r] = set.y[order[i + r]];
-      }
-      algorithm.step(m, bx.data(), by.data(), batch, {}, nullptr, nullptr);
-    }
-  }
-}
-
-double accuracy_on(const FloatMlp& m, const trigger::TrainingSet& set) {
-  std::vector<float> p(set.rows());
-  m.predict_proba(set.x.data(), set.rows(), p.data());
-  return accuracy(p.data(), set.y.data(), set.rows());
-}
-
 // The seed study's claim: AM-Adam reaches Adam's accuracy within one point on undegraded events.
 TEST(AmAdamTest, WithinOnePointOfAdamOnPhysicsData) {
-  physics::EventGenerator generator({}, 7);
-  const trigger::TrainingSet train = trigger::make_training_set(generator, 300);
-  const trigger::TrainingSet test = trigger::make_training_set(generator, 200);
+  const auto [train, test] = testing::physics_split(7, 300, 200);
   ASSERT_GT(train.rows(), 300u * 100u);
   std::string error;
   AlgorithmConfig adam_config, am_config;

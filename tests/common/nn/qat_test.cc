@@ -19,6 +19,7 @@
 #include "common/physics/event_generator.h"
 #include "common/trigger/event_features.h"
 #include "common/trigger/training_data.h"
+#include "tests/support/physics_training.h"
 #include "tests/support/two_domains.h"
 
 namespace l1t::nn {
@@ -188,37 +189,11 @@ TEST(QatTest, IdentityQuantisationGivesTheInnerUpdate) {
   }
 }
 
-struct Split {
-  trigger::TrainingSet train, test;
-};
+using testing::train_epochs;
 
-const Split& physics_data() {
-  static const Split split = [] {
-    physics::EventGenerator generator({}, 21);
-    Split s;
-    s.train = trigger::make_training_set(generator, 300);
-    s.test = trigger::make_training_set(generator, 200);
-    return s;
-  }();
+const testing::PhysicsSplit& physics_data() {
+  static const testing::PhysicsSplit split = testing::physics_split(21, 300, 200);
   return split;
-}
-
-void train_epochs(Algorithm& algorithm, FloatMlp& m, const trigger::TrainingSet& set, int epochs,
-                  size_t batch, uint64_t seed) {
-  std::vector<size_t> order(set.rows());
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed);
-  std::vector<float> bx(batch * 5), by(batch);
-  for (int e = 0; e < epochs; ++e) {
-    std::shuffle(order.begin(), order.end(), rng);
-    for (size_t i = 0; i + batch <= order.size(); i += batch) {
-      for (size_t r = 0; r < batch; ++r) {
-        std::copy_n(&set.x[order[i + r] * 5], 5, &bx[r * 5]);
-        by[r] = set.y[order[i + r]];
-      }
-      algorithm.step(m, bx.data(), by.data(), batch, {}, nullptr, nullptr);
-    }
-  }
 }
 
 // Accuracy of the deployed model: quantised weights, bit-exact fixed-point arithmetic.
@@ -241,7 +216,7 @@ double fixed_point_accuracy(const FloatMlp& m, const QuantisationConfig& q,
 // model clearly better than quantising the same float training afterwards (PTQ): same data,
 // seeds, algorithm and epochs. Means over two seeds, so that one lucky rounding cannot decide.
 TEST(QatTest, BeatsPostTrainingQuantisationAtCoarsePrecision) {
-  const Split& data = physics_data();
+  const testing::PhysicsSplit& data = physics_data();
   const QuantisationConfig q = coarse(5, 2);  // weights and biases: lsb 1/8, range [-2, 2)
   for (const char* name : {"adam", "am-adam"}) {
     AlgorithmConfig ptq_config, qat_config;

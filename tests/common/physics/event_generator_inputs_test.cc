@@ -8,15 +8,12 @@
 
 #include "common/physics/event_generator.h"
 #include "common/physics/track_word.h"
+#include "tests/support/event_bytes.h"
 
 namespace l1t::physics {
 namespace {
 
-std::string event_bytes(const GeneratedEvent& ev) {
-  std::string s = pack_tracks(ev.tracks);
-  for (Origin o : ev.origin) s.push_back(static_cast<char>(o));
-  return s;
-}
+using testing::event_bytes;
 
 TEST(EventGeneratorInputsTest, AnUnchangedPileupMeanLeavesTheBytes) {
   EventGenerator a(GeneratorConfig{}, 7), b(GeneratorConfig{}, 7);

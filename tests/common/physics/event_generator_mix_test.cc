@@ -10,16 +10,12 @@
 
 #include "common/physics/event_generator.h"
 #include "common/physics/track_word.h"
+#include "tests/support/event_bytes.h"
 
 namespace l1t::physics {
 namespace {
 
-std::string event_bytes(const GeneratedEvent& ev) {
-  std::string s = pack_tracks(ev.tracks);
-  for (Origin o : ev.origin) s.push_back(static_cast<char>(o));
-  s.append(reinterpret_cast<const char*>(&ev.pv_z0), sizeof ev.pv_z0);
-  return s;
-}
+using testing::event_bytes;
 
 // FNV-1a of the bytes of n events.
 uint64_t digest(EventGenerator& g, int n, const DegradationState& state) {

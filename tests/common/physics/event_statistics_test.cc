@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/physics/track_word.h"
+#include "tests/support/event_bytes.h"
 
 namespace l1t::physics {
 namespace {
@@ -19,12 +20,7 @@ Track make_track(double pt, double eta, double z0) {
   return t;
 }
 
-std::string event_bytes(const GeneratedEvent& ev) {
-  std::string s = pack_tracks(ev.tracks);
-  for (Origin o : ev.origin) s.push_back(static_cast<char>(o));
-  s.append(reinterpret_cast<const char*>(&ev.pv_z0), sizeof ev.pv_z0);
-  return s;
-}
+using testing::event_bytes;
 
 TEST(GeneratorTruthTest, RecordingParticlesDoesNotChangeTheEvents) {
   EventGenerator plain({}, 42), recording({}, 42);
