@@ -35,9 +35,9 @@ TEST(DegradationScheduleTest, DegenerateSchedules) {
   EXPECT_EQ(empty.at(5).level, 0);
   EXPECT_EQ(empty.at(5).smear, 0.0);
   EXPECT_EQ(empty.total_events(), 0u);
-  DegradationSchedule zero_n{{0.0, 0.05}, 0};
+  DegradationSchedule zero_n{{0.0, 0.05}, 0, {}};
   EXPECT_EQ(zero_n.at(5).smear, 0.0);
-  DegradationSchedule custom{{0.0, 0.05, 0.2}, 3};
+  DegradationSchedule custom{{0.0, 0.05, 0.2}, 3, {}};
   EXPECT_EQ(custom.at(2).smear, 0.0);
   EXPECT_EQ(custom.at(3).smear, 0.05);
   EXPECT_EQ(custom.at(6).smear, 0.2);

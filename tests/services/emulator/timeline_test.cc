@@ -101,7 +101,9 @@ TEST(EmulatorTimelineTest, EveryEventCarriesTheTimelinesTimeAndDegradation) {
     EXPECT_EQ(e.lumisection(), 1 + ls % 2);
     const physics::TimePoint t = time.at(i);
     EXPECT_DOUBLE_EQ(e.integrated_lumi_pb(), t.integrated_lumi_pb);
-    if (i > 0) EXPECT_GT(e.integrated_lumi_pb(), 0);
+    if (i > 0) {
+      EXPECT_GT(e.integrated_lumi_pb(), 0);
+    }
     EXPECT_DOUBLE_EQ(e.pileup_mean(), t.pileup_mean);
     // Levelled for the first 2 lumisections of each fill, then decaying.
     if (ls % 4 < 2) {
