@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/install-deps.sh
-bash scripts/build.sh
+# The programs only: the tests are ./test.sh's.
+bash scripts/build.sh l1t-chain l1t-emulator l1t-inference l1t-labeller l1t-trainer l1t-monitor \
+  l1t-model l1t-experiment
 exec build/bin/l1t-chain "$@"
