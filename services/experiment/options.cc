@@ -1,8 +1,11 @@
 #include "services/experiment/options.h"
 
 #include <charconv>
+
 #include <sstream>
 #include <thread>
+#include "common/config/physics_settings.h"
+#include "common/config/scenario.h"
 
 namespace l1t::experiment_tool {
 namespace {
@@ -50,6 +53,11 @@ bool common(const CommandLine& cl, experiment::AlgorithmSettings* settings,
 }  // namespace
 
 void add_options(CLI::App& app, CommandLine* cl) {
+  app.add_option("--config", cl->config,
+                 "scenario YAML whose physics (physics:, emulator.pileup_mean, "
+                 "emulator.beam_sigma_z_cm) the generated data follow (default: built-in values, "
+                 "those of configs/default.yaml)");
+  app.add_option("--set", cl->overrides, "override a scenario key, e.g. --set physics.pt_min=3");
   app.add_option("--suite", cl->suite, "convergence | speed | cl")
       ->check(CLI::IsMember({"convergence", "speed", "cl"}));
   app.add_option("--json", cl->json, "write the results as JSON to this file");
@@ -105,7 +113,10 @@ void add_options(CLI::App& app, CommandLine* cl) {
 }
 
 bool cl_options(const CommandLine& cl, experiment::ClSuiteOptions* o, std::string* error) {
-  if (!common(cl, &o->run.algorithms, &o->algorithms, error)) return false;
+  if (!common(cl, &o->run.algorithms, &o->algorithms, error) ||
+      !generator_options(cl, &o->generator, error)) {
+    return false;
+  }
   o->strategies = split(cl.strategies);
   o->experience_groups = split(cl.experiences);
   o->seed = cl.seed;
@@ -131,7 +142,10 @@ bool cl_options(const CommandLine& cl, experiment::ClSuiteOptions* o, std::strin
 
 bool convergence_options(const CommandLine& cl, experiment::ConvergenceOptions* o,
                          std::string* error) {
-  if (!common(cl, &o->settings, &o->algorithms, error)) return false;
+  if (!common(cl, &o->settings, &o->algorithms, error) ||
+      !generator_options(cl, &o->generator, error)) {
+    return false;
+  }
   o->seed = cl.seed;
   o->threads = cl.threads > 0 ? cl.threads : hardware_threads();
   o->train_events = pick(cl.train_events, cl.quick, 100, 1000);
@@ -142,7 +156,10 @@ bool convergence_options(const CommandLine& cl, experiment::ConvergenceOptions* 
 }
 
 bool speed_options(const CommandLine& cl, experiment::SpeedOptions* o, std::string* error) {
-  if (!common(cl, &o->settings, &o->algorithms, error)) return false;
+  if (!common(cl, &o->settings, &o->algorithms, error) ||
+      !generator_options(cl, &o->generator, error)) {
+    return false;
+  }
   o->seed = cl.seed;
   const int all = cl.threads > 0 ? cl.threads : hardware_threads();
   o->threads = all > 1 ? std::vector<int>{1, all} : std::vector<int>{1};
@@ -164,9 +181,20 @@ bool speed_options(const CommandLine& cl, experiment::SpeedOptions* o, std::stri
   return true;
 }
 
+bool generator_options(const CommandLine& cl, physics::GeneratorConfig* g, std::string* error) {
+  config::Scenario s;
+  const bool ok = cl.config.empty() ? config::parse_scenario("", cl.overrides, &s, error)
+                                    : config::load_scenario(cl.config, cl.overrides, &s, error);
+  if (!ok) return false;
+  *g = config::generator_config(s);
+  return true;
+}
+
 bool export_options(const CommandLine& cl, experiment::ExportOptions* o, std::string* error) {
   std::vector<std::string> unused;
-  if (!common(cl, &o->settings, &unused, error)) return false;
+  if (!common(cl, &o->settings, &unused, error) || !generator_options(cl, &o->generator, error)) {
+    return false;
+  }
   o->dir = cl.export_dir;
   o->seed = cl.seed;
   o->train_events = pick(cl.train_events, cl.quick, 20, 300);

@@ -37,6 +37,11 @@ struct CommandLine {
   float lwf_temperature = 2.0f, lwf_weight = 1.0f;
   double seconds_per_point = 0;
   int repeats = 1;
+  // The physics of the generated data: a scenario file's `physics:` and `emulator:` beam keys
+  // (config::generator_config), with --set overrides; neither: the built-in values, which are
+  // configs/default.yaml's.
+  std::string config;
+  std::vector<std::string> overrides;
 };
 
 void add_options(CLI::App& app, CommandLine* cl);
@@ -48,5 +53,7 @@ bool convergence_options(const CommandLine& cl, experiment::ConvergenceOptions* 
                          std::string* error);
 bool speed_options(const CommandLine& cl, experiment::SpeedOptions* o, std::string* error);
 bool export_options(const CommandLine& cl, experiment::ExportOptions* o, std::string* error);
+// The generator configuration --config and --set describe; false with the config's message.
+bool generator_options(const CommandLine& cl, physics::GeneratorConfig* g, std::string* error);
 
 }  // namespace l1t::experiment_tool

@@ -185,6 +185,29 @@ TEST(ExperimentToolTest, ExportedDataLoadInNumPy) {
   std::filesystem::remove_all(dir);
 }
 
+// --config/--set give the generated data a scenario's physics: a quarter of the pile-up gives
+// about a third of the tracks (pile-up is ~88 % of them at 200), the same keys as default.yaml
+// give the same rows, and a bad key stops the program naming it.
+TEST(ExperimentToolTest, TheDataFollowTheScenariosPhysics) {
+  const std::string dir = temp_dir("physics");
+  auto train_rows = [&](const std::string& args, const std::string& sub) {
+    const RunResult r = run(kBinary + " --quick --export-data " + dir + "/" + sub + " " + args);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    return read_json(dir + "/" + sub + "/manifest.json")["train_rows"].get<double>();
+  };
+  const double built_in = train_rows("", "a");
+  const double from_default =
+      train_rows("--config " + std::string(L1T_SOURCE_DIR) + "/configs/default.yaml", "b");
+  const double quarter_pileup = train_rows("--set emulator.pileup_mean=50", "c");
+  EXPECT_EQ(from_default, built_in);
+  EXPECT_GT(quarter_pileup, 0.2 * built_in);
+  EXPECT_LT(quarter_pileup, 0.45 * built_in);
+  const RunResult bad = run(kBinary + " --suite cl --quick --set physics.tsallis_n=1");
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("physics.tsallis_n"), std::string::npos) << bad.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ExperimentToolTest, BadInputIsNamedAndExitsNonZero) {
   RunResult r = run(kBinary + " --suite cl --quick --algorithms sgd,bogus");
   EXPECT_EQ(r.exit_code, 2);
