@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/nn/float_mlp.h"
+#include "common/nn/state_blob.h"
 
 namespace l1t::nn {
 
@@ -18,6 +20,13 @@ class Optimizer {
   virtual void reset() = 0;
   virtual float learning_rate() const = 0;
   virtual void set_learning_rate(float lr) = 0;
+  // For checkpoints (optimizer_state.cc): what the next step depends on besides the model, and
+  // back; load_state refuses state that does not fit model, changing nothing. Default: nothing.
+  virtual void save_state(StateBlob* /*out*/) const {}
+  virtual bool load_state(const FloatMlp& /*model*/, const StateBlob& /*in*/,
+                          std::string* /*error*/) {
+    return true;
+  }
 };
 
 struct AdamConfig {
@@ -40,8 +49,12 @@ class Adam : public Optimizer {
   void set_learning_rate(float lr) override { config_.lr = lr; }
   int64_t steps() const { return t_; }
   const AdamConfig& config() const { return config_; }
-  // For checkpoints (optimizer_state.cc): the moments flattened in FloatMlp::get_parameters
-  // order (empty before the first step), and back; set_state refuses sizes that do not fit.
+  // m, v and t; the moments in FloatMlp::get_parameters order (empty before the first step).
+  void save_state(StateBlob* out) const override;
+  bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
+  // Format-1 checkpoints' Adam fields (optimizer_state.cc): the moments flattened layer by layer
+  // in Eigen's storage order (empty before the first step), and back; set_state refuses sizes
+  // that do not fit.
   void get_state(std::vector<float>* m, std::vector<float>* v) const;
   bool set_state(const FloatMlp& model, int64_t t, const std::vector<float>& m,
                  const std::vector<float>& v);
@@ -69,6 +82,9 @@ class Sgd : public Optimizer {
   float learning_rate() const override { return config_.lr; }
   void set_learning_rate(float lr) override { config_.lr = lr; }
   const SgdConfig& config() const { return config_; }
+  // The velocity in FloatMlp::get_parameters order (empty before the first step).
+  void save_state(StateBlob* out) const override;
+  bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
 
  private:
   SgdConfig config_;

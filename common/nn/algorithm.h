@@ -11,6 +11,7 @@
 #include "common/nn/adam.h"
 #include "common/nn/float_mlp.h"
 #include "common/nn/quantise.h"
+#include "common/nn/state_blob.h"
 #include "common/nn/strategy.h"
 
 namespace l1t::nn {
@@ -30,6 +31,16 @@ class Algorithm {
   virtual void reset() = 0;
   // "sgd", "adam" or "am-adam": the names configs and experiment reports use.
   virtual std::string_view name() const = 0;
+
+  // For checkpoints: everything the next step depends on besides the model (moments, step
+  // counts), and back, so a restored algorithm continues bit for bit. load_state refuses state
+  // that does not fit model (missing key, wrong size), changing nothing, with *error saying what.
+  // The caller checks the blob's name. Default: nothing to keep.
+  virtual void save_state(StateBlob* /*out*/) const {}
+  virtual bool load_state(const FloatMlp& /*model*/, const StateBlob& /*in*/,
+                          std::string* /*error*/) {
+    return true;
+  }
 };
 
 // Backpropagation of the whole network's loss, then one Optimizer step.
@@ -40,6 +51,11 @@ class BackpropAlgorithm final : public Algorithm {
               Strategy* strategy, double* penalty) override;
   void reset() override { optimizer_->reset(); }
   std::string_view name() const override { return name_; }
+  // The optimiser's state: the gradients and workspace are scratch, rebuilt every step.
+  void save_state(StateBlob* out) const override { optimizer_->save_state(out); }
+  bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override {
+    return optimizer_->load_state(model, in, error);
+  }
   Optimizer& optimizer() { return *optimizer_; }
 
  private:

@@ -59,6 +59,10 @@ class AmAdam final : public Algorithm {
               Strategy* strategy, double* penalty) override;
   void reset() override;
   std::string_view name() const override { return "am-adam"; }
+  // Every layer's Adam moments and the step count (am_adam_state.cc). The codes and their
+  // momentum start afresh from the forward pass at every batch, so they are not state.
+  void save_state(StateBlob* out) const override;
+  bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
 
   const AmAdamConfig& config() const { return config_; }
   // What the last step did, for tests and monitoring: the forward pass's pre-activations (the

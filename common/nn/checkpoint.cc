@@ -51,6 +51,19 @@ class Writer {
     pod(r.reference_service_accuracy);
     pod(r.rollback_of);
   }
+  void blob(const StateBlob& b) {
+    bytes(b.name);
+    pod<uint64_t>(b.floats.size());
+    for (const auto& [key, values] : b.floats) {
+      bytes(key);
+      vec(values);
+    }
+    pod<uint64_t>(b.ints.size());
+    for (const auto& [key, values] : b.ints) {
+      bytes(key);
+      vec(values);
+    }
+  }
   std::string& str() { return out_; }
 
  private:
@@ -91,6 +104,24 @@ class Reader {
     pod(&r->reference_service_accuracy);
     pod(&r->rollback_of);
   }
+  void blob(StateBlob* b) {
+    bytes(&b->name);
+    uint64_t n = 0;
+    pod(&n);
+    // Every entry takes at least its two sizes, so a bad count runs out of bytes and stops.
+    for (uint64_t i = 0; ok_ && i < n; ++i) {
+      auto& [key, values] = b->floats.emplace_back();
+      bytes(&key);
+      vec(&values);
+    }
+    n = 0;
+    pod(&n);
+    for (uint64_t i = 0; ok_ && i < n; ++i) {
+      auto& [key, values] = b->ints.emplace_back();
+      bytes(&key);
+      vec(&values);
+    }
+  }
 
  private:
   bool take(size_t n) {
@@ -102,6 +133,8 @@ class Reader {
   size_t at_ = 0;
   bool ok_ = true;
 };
+
+std::string strategy_name(const Strategy* s) { return s != nullptr ? s->name() : "none"; }
 
 }  // namespace
 
@@ -126,6 +159,9 @@ std::string encode_checkpoint(const TrainerCheckpoint& c) {
   p.record(c.base);
   p.pod<uint64_t>(c.versions.size());
   for (const auto& r : c.versions) p.record(r);
+  p.blob(c.algorithm_state);
+  p.blob(c.strategy_state);
+  p.blob(c.learner_state);
 
   Writer out;
   out.str().append(kMagic, sizeof kMagic);
@@ -147,8 +183,8 @@ bool decode_checkpoint(std::string_view bytes, TrainerCheckpoint* c, std::string
   h.pod(&format);
   h.pod(&size);
   h.pod(&checksum);
-  if (format != kCheckpointFormat) {
-    *error = "checkpoint format " + std::to_string(format) + ", this build reads format " +
+  if (format < 1 || format > kCheckpointFormat) {
+    *error = "checkpoint format " + std::to_string(format) + ", this build reads formats 1 to " +
              std::to_string(kCheckpointFormat);
     return false;
   }
@@ -163,6 +199,7 @@ bool decode_checkpoint(std::string_view bytes, TrainerCheckpoint* c, std::string
     return false;
   }
   TrainerCheckpoint t;
+  t.format = format;
   Reader p(payload);
   p.vec(&t.sizes);
   p.vec(&t.parameters);
@@ -186,6 +223,11 @@ bool decode_checkpoint(std::string_view bytes, TrainerCheckpoint* c, std::string
   uint64_t n = 0;
   p.pod(&n);
   for (uint64_t i = 0; p.ok() && i < n; ++i) p.record(&t.versions.emplace_back());
+  if (format >= 2) {
+    p.blob(&t.algorithm_state);
+    p.blob(&t.strategy_state);
+    p.blob(&t.learner_state);
+  }
   if (!p.done()) {
     *error = "checkpoint payload is malformed (fields do not add up to its size)";
     return false;
@@ -252,19 +294,14 @@ bool read_checkpoint(const std::string& path, TrainerCheckpoint* c, std::string*
 
 void capture_learner(ContinualLearner& learner, TrainerCheckpoint* c) {
   const FloatMlp& m = learner.model();
+  c->format = kCheckpointFormat;
   c->sizes = m.sizes();
   c->parameters.resize(m.num_parameters());
   m.get_parameters(c->parameters.data());
-  auto* backprop = dynamic_cast<BackpropAlgorithm*>(&learner.algorithm());
-  auto* adam = backprop ? dynamic_cast<Adam*>(&backprop->optimizer()) : nullptr;
-  c->has_adam = adam != nullptr;
+  c->has_adam = false;  // format 1's fields: Adam's state is in algorithm_state now
   c->adam_t = 0;
   c->adam_m.clear();
   c->adam_v.clear();
-  if (adam) {
-    c->adam_t = adam->steps();
-    adam->get_state(&c->adam_m, &c->adam_v);
-  }
   const ReplayBuffer& r = learner.replay();
   c->replay_capacity = r.capacity();
   c->replay_seen = r.seen();
@@ -274,7 +311,73 @@ void capture_learner(ContinualLearner& learner, TrainerCheckpoint* c) {
     std::copy_n(r.row(i), r.width(), c->replay_x.data() + i * r.width());
     c->replay_y[i] = r.label(i);
   }
+  c->algorithm_state = StateBlob{};
+  c->algorithm_state.name = learner.algorithm().name();
+  learner.algorithm().save_state(&c->algorithm_state);
+  c->strategy_state = StateBlob{};
+  c->strategy_state.name = strategy_name(learner.strategy());
+  if (learner.strategy() != nullptr) learner.strategy()->save_state(&c->strategy_state);
+  c->learner_state = StateBlob{};
+  learner.save_state(&c->learner_state);
 }
+
+namespace {
+
+// Format 1: Adam's fields into an Adam learner; everything else of the learner stays fresh.
+bool restore_format1(const TrainerCheckpoint& c, ContinualLearner* learner, std::string* error) {
+  auto* backprop = dynamic_cast<BackpropAlgorithm*>(&learner->algorithm());
+  auto* adam = backprop ? dynamic_cast<Adam*>(&backprop->optimizer()) : nullptr;
+  if (c.has_adam && adam && !adam->set_state(learner->model(), c.adam_t, c.adam_m, c.adam_v)) {
+    *error = "checkpoint Adam state does not fit the model";
+    return false;
+  }
+  return true;
+}
+
+// The algorithm, strategy and learner blobs, all or none: when one part is refused the parts
+// already loaded get their own previous state back.
+bool restore_state(const TrainerCheckpoint& c, ContinualLearner* learner, std::string* error) {
+  Algorithm& algorithm = learner->algorithm();
+  Strategy* strategy = learner->strategy();
+  const std::string strategy_runs = strategy_name(strategy);
+  if (c.algorithm_state.name != algorithm.name()) {
+    *error = "checkpoint holds the state of algorithm '" + c.algorithm_state.name +
+             "', the learner runs '" + std::string(algorithm.name()) + "'";
+    return false;
+  }
+  if (c.strategy_state.name != strategy_runs) {
+    *error = "checkpoint holds the state of strategy '" + c.strategy_state.name +
+             "', the learner runs '" + strategy_runs + "'";
+    return false;
+  }
+  if (c.learner_state.name != "learner") {
+    *error = "checkpoint learner state is named '" + c.learner_state.name + "', not 'learner'";
+    return false;
+  }
+  const FloatMlp& m = learner->model();
+  StateBlob algorithm_before, strategy_before;
+  algorithm.save_state(&algorithm_before);
+  if (strategy != nullptr) strategy->save_state(&strategy_before);
+  std::string why, unused;
+  if (!algorithm.load_state(m, c.algorithm_state, &why)) {
+    *error = "checkpoint algorithm state: " + why;
+    return false;
+  }
+  if (strategy != nullptr && !strategy->load_state(m, c.strategy_state, &why)) {
+    algorithm.load_state(m, algorithm_before, &unused);
+    *error = "checkpoint strategy state: " + why;
+    return false;
+  }
+  if (!learner->load_state(c.learner_state, &why)) {
+    algorithm.load_state(m, algorithm_before, &unused);
+    if (strategy != nullptr) strategy->load_state(m, strategy_before, &unused);
+    *error = "checkpoint " + why;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 bool restore_learner(const TrainerCheckpoint& c, ContinualLearner* learner, std::string* error) {
   const FloatMlp& m = learner->model();
@@ -289,13 +392,8 @@ bool restore_learner(const TrainerCheckpoint& c, ContinualLearner* learner, std:
              " rows) does not fit the configured replay_capacity " + std::to_string(r.capacity());
     return false;
   }
-  auto* backprop = dynamic_cast<BackpropAlgorithm*>(&learner->algorithm());
-  auto* adam = backprop ? dynamic_cast<Adam*>(&backprop->optimizer()) : nullptr;
-  if (c.has_adam && adam) {
-    if (!adam->set_state(m, c.adam_t, c.adam_m, c.adam_v)) {
-      *error = "checkpoint Adam state does not fit the model";
-      return false;
-    }
+  if (!(c.format < 2 ? restore_format1(c, learner, error) : restore_state(c, learner, error))) {
+    return false;
   }
   learner->mutable_model().set_parameters(c.parameters.data());
   // ContinualLearner exposes its replay memory read-only; the object itself is not const, and

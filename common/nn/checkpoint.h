@@ -1,11 +1,17 @@
 // The trainer's state on disk, so that a trainer killed at any moment restarts where it was:
-// float master weights, optimiser state (Adam m, v, t), replay memory, counters, the version
-// counter and the last published versions.
+// float master weights, the learner's whole state (the algorithm's: SGD's velocity, Adam's or
+// AM-Adam's moments and step count; the strategy's: EWC's Fisher, window and anchor, LwF's
+// teacher; the learner's own: replay memory and random states, rows waiting for a step),
+// counters, the version counter and the last published versions.
 //
 // File layout (little-endian): "L1TCKPT\n", u32 format version, u64 payload size, u64 FNV-1a 64
 // of the payload, payload. Written to a temporary file, fsync'ed, then renamed over the old one,
 // so a reader sees the old checkpoint or the new one, never a mix. A file with another magic,
 // format, size or checksum is refused as a whole with a message saying which.
+//
+// Format 2 appends the algorithm, strategy and learner state blobs to format 1's payload and
+// leaves format 1's Adam fields empty. Format 1 files still load: their Adam fields restore an
+// Adam learner; everything else of the learner starts afresh, as it did then.
 #pragma once
 
 #include <cstdint>
@@ -13,11 +19,13 @@
 #include <string_view>
 #include <vector>
 
+#include "common/nn/state_blob.h"
+
 namespace l1t::nn {
 
 class ContinualLearner;
 
-inline constexpr uint32_t kCheckpointFormat = 1;
+inline constexpr uint32_t kCheckpointFormat = 2;
 
 // One published weight version.
 struct VersionRecord {
@@ -31,9 +39,11 @@ struct VersionRecord {
 };
 
 struct TrainerCheckpoint {
-  std::vector<int> sizes;         // layer sizes, input first
-  std::vector<float> parameters;  // FloatMlp::get_parameters order
-  bool has_adam = false;          // SGD's momentum is not kept: it restarts from zero
+  uint32_t format = kCheckpointFormat;  // of the file it was read from
+  std::vector<int> sizes;               // layer sizes, input first
+  std::vector<float> parameters;        // FloatMlp::get_parameters order
+  // Format 1 only (format 2 keeps Adam's state in algorithm_state): Adam's t, m and v.
+  bool has_adam = false;
   int64_t adam_t = 0;
   std::vector<float> adam_m, adam_v;
   uint64_t replay_capacity = 0;
@@ -44,6 +54,10 @@ struct TrainerCheckpoint {
   uint64_t candidates_published = 0, candidates_rejected = 0;
   VersionRecord base;                   // version 1, the starting model
   std::vector<VersionRecord> versions;  // the last K published, oldest first; back() in service
+  // Format 2: the learner's state, each blob named after what wrote it.
+  StateBlob algorithm_state;  // "sgd", "adam" or "am-adam" (with or without QAT)
+  StateBlob strategy_state;   // "ewc", "lwf", or "none" without a strategy
+  StateBlob learner_state;    // "learner": ContinualLearner::save_state
 };
 
 std::string encode_checkpoint(const TrainerCheckpoint& c);
@@ -54,8 +68,10 @@ bool write_checkpoint(const std::string& path, const TrainerCheckpoint& c, std::
 // *c is only written when the whole file checks out.
 bool read_checkpoint(const std::string& path, TrainerCheckpoint* c, std::string* error);
 
-// Model, Adam state and replay memory of a learner into *c, and back. Counters and versions are
-// the caller's. restore refuses (and leaves the learner alone) on any mismatch of shape.
+// Model, replay memory and the algorithm, strategy and learner state of a learner into *c, and
+// back. Counters and versions are the caller's. restore refuses the whole checkpoint (and leaves
+// the learner as it was) on any mismatch: architecture, replay capacity, the algorithm's or the
+// strategy's name, a missing or wrongly sized tensor; *error names what did not match.
 void capture_learner(ContinualLearner& learner, TrainerCheckpoint* c);
 bool restore_learner(const TrainerCheckpoint& c, ContinualLearner* learner, std::string* error);
 

@@ -63,7 +63,8 @@ void ContinualLearner::train_step() {
   const size_t rows = fresh + replayed;
   last_loss_ = algorithm_->step(model_, batch_x_.data(), batch_y_.data(), rows, config_.loss,
                                 strategy_.get(), &last_penalty_);
-  loss_ema_ = steps_ == 0 ? last_loss_ : 0.99 * loss_ema_ + 0.01 * last_loss_;
+  loss_ema_ = has_loss_ema_ ? 0.99 * loss_ema_ + 0.01 * last_loss_ : last_loss_;
+  has_loss_ema_ = true;
   replay_.add_batch(batch_x_.data(), batch_y_.data(), fresh);
   ++steps_;
   samples_trained_ += fresh;

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "common/nn/algorithm.h"
 #include "common/nn/float_mlp.h"
 #include "common/nn/replay_buffer.h"
+#include "common/nn/state_blob.h"
 #include "common/nn/strategy.h"
 
 namespace l1t::nn {
@@ -72,6 +74,14 @@ class ContinualLearner {
   double last_penalty() const { return last_penalty_; }      // strategy penalty of the last step
   double loss_ema() const { return loss_ema_; }              // exponential average over ~100 steps
 
+  // For checkpoints (continual_learner_state.cc): the learner's own state besides the model,
+  // algorithm, strategy and replay rows: the random states of the replay draws and of the
+  // reservoir, the rows waiting for a step, the loss average and the rows since the last
+  // publication. Counters (samples, steps) are the caller's. load_state refuses a blob that
+  // does not fit this learner (row width, batch size), changing nothing.
+  void save_state(StateBlob* out) const;
+  bool load_state(const StateBlob& in, std::string* error);
+
  private:
   void train_step();
 
@@ -96,6 +106,7 @@ class ContinualLearner {
   double last_loss_ = 0.0;
   double last_penalty_ = 0.0;
   double loss_ema_ = 0.0;
+  bool has_loss_ema_ = false;  // a restored average goes on rather than restarting
 };
 
 }  // namespace l1t::nn

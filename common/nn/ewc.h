@@ -52,6 +52,11 @@ class Ewc : public Strategy {
   size_t window_batches() const { return window_batches_; }
   const EwcConfig& config() const { return config_; }
 
+  // The Fisher, the current window's sum, the anchor and the counters of the online update
+  // (ewc_state.cc).
+  void save_state(StateBlob* out) const override;
+  bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
+
  private:
   void ensure_shape(const FloatMlp& model);
 

@@ -36,6 +36,10 @@ class Lwf : public Strategy {
   uint64_t refreshes() const { return refreshes_; }
   const LwfConfig& config() const { return config_; }
 
+  // The teacher's parameters and the refresh count (lwf_state.cc).
+  void save_state(StateBlob* out) const override;
+  bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
+
  private:
   // Penalty from the two logit matrices; if grad is non-null it receives dPenalty/dz_student.
   double distill(const Matrix& student, const Matrix& teacher, Matrix* grad) const;

@@ -1,7 +1,8 @@
-// Checkpoint accessors of Adam and ReplayBuffer, kept apart from the training code.
+// Checkpoint accessors of Adam, SGD and ReplayBuffer, kept apart from the training code.
 #include <algorithm>
 
 #include "common/nn/adam.h"
+#include "common/nn/layer_state.h"
 #include "common/nn/replay_buffer.h"
 
 namespace l1t::nn {
@@ -53,6 +54,53 @@ bool Adam::set_state(const FloatMlp& model, int64_t t, const std::vector<float>&
     v_b_.push_back(std::move(vb));
   }
   t_ = t;
+  return true;
+}
+
+void Adam::save_state(StateBlob* out) const {
+  out->put("m", flatten_layers(m_w_, m_b_));
+  out->put("v", flatten_layers(v_w_, v_b_));
+  out->put_int("t", t_);
+}
+
+bool Adam::load_state(const FloatMlp& model, const StateBlob& in, std::string* error) {
+  int64_t t = 0;
+  const std::vector<float>* m = in.require("m", std::string::npos, error);
+  const std::vector<float>* v = m ? in.require("v", m->size(), error) : nullptr;
+  if (v == nullptr || !in.get_int("t", &t, error)) return false;
+  if (t < 0) {
+    *error = "'" + in.name + "' state 't' is negative";
+    return false;
+  }
+  std::vector<Matrix> mw, vw;
+  std::vector<RowVector> mb, vb;
+  // Empty moments: no step taken yet, the buffers are sized by the first one.
+  if (!m->empty() &&
+      (!unflatten_layers(model, *m, "'" + in.name + "' state 'm'", &mw, &mb, error) ||
+       !unflatten_layers(model, *v, "'" + in.name + "' state 'v'", &vw, &vb, error))) {
+    return false;
+  }
+  m_w_ = std::move(mw);
+  m_b_ = std::move(mb);
+  v_w_ = std::move(vw);
+  v_b_ = std::move(vb);
+  t_ = t;
+  return true;
+}
+
+void Sgd::save_state(StateBlob* out) const { out->put("velocity", flatten_layers(vel_w_, vel_b_)); }
+
+bool Sgd::load_state(const FloatMlp& model, const StateBlob& in, std::string* error) {
+  const std::vector<float>* vel = in.require("velocity", std::string::npos, error);
+  if (vel == nullptr) return false;
+  std::vector<Matrix> w;
+  std::vector<RowVector> b;
+  if (!vel->empty() &&
+      !unflatten_layers(model, *vel, "'" + in.name + "' state 'velocity'", &w, &b, error)) {
+    return false;
+  }
+  vel_w_ = std::move(w);
+  vel_b_ = std::move(b);
   return true;
 }
 

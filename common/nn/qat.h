@@ -35,6 +35,12 @@ class QuantisationAware final : public Algorithm {
   void reset() override { inner_->reset(); }
   // The inner algorithm's name: quantisation awareness is an option, not another algorithm.
   std::string_view name() const override { return inner_->name(); }
+  // The inner algorithm's state only: between steps the model's parameters are the float master
+  // weights, and the master/quantised copies below are scratch, rewritten at every step.
+  void save_state(StateBlob* out) const override { inner_->save_state(out); }
+  bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override {
+    return inner_->load_state(model, in, error);
+  }
 
   Algorithm& inner() { return *inner_; }
   const QuantisationConfig& config() const { return config_; }

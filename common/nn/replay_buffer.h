@@ -33,8 +33,11 @@ class ReplayBuffer {
   float label(size_t i) const { return y_[i]; }
   void clear();
   // For checkpoints (optimizer_state.cc): replaces the contents with n rows (n <= capacity) that
-  // stood for `seen` offered rows. The reservoir's random state is not restored.
+  // stood for `seen` offered rows. The reservoir's random state is restored apart (set_rng).
   bool restore(const float* x, const float* y, size_t n, uint64_t seen);
+  // The reservoir's keep/replace decisions, for checkpoints.
+  const std::mt19937_64& rng() const { return rng_; }
+  void set_rng(const std::mt19937_64& rng) { rng_ = rng; }
 
  private:
   size_t capacity_;

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "common/nn/float_mlp.h"
+#include "common/nn/state_blob.h"
 
 namespace l1t::nn {
 
@@ -23,6 +25,16 @@ class Strategy {
   virtual void on_published(const FloatMlp& model) = 0;
 
   virtual const char* name() const = 0;
+
+  // For checkpoints: what the strategy carries between steps (EWC's Fisher and anchor, LwF's
+  // teacher), and back, so a restored strategy continues bit for bit. load_state refuses state
+  // that does not fit model, changing nothing, with *error saying what. The caller checks the
+  // blob's name. Default: nothing to keep.
+  virtual void save_state(StateBlob* /*out*/) const {}
+  virtual bool load_state(const FloatMlp& /*model*/, const StateBlob& /*in*/,
+                          std::string* /*error*/) {
+    return true;
+  }
 };
 
 }  // namespace l1t::nn

@@ -28,6 +28,17 @@ int64_t adam_steps(nn::ContinualLearner& learner) {
   return adam ? adam->steps() : 0;
 }
 
+// The step count an algorithm keeps in its state (Adam's and AM-Adam's t; 0 for SGD).
+int64_t algorithm_steps(const nn::StateBlob& state) {
+  const std::vector<int64_t>* t = state.find_ints("t");
+  return t != nullptr && t->size() == 1 ? t->front() : 0;
+}
+int64_t algorithm_steps(nn::ContinualLearner& learner) {
+  nn::StateBlob state;
+  learner.algorithm().save_state(&state);
+  return algorithm_steps(state);
+}
+
 }  // namespace
 
 TrainerNode::TrainerNode(const config::Scenario& cfg, const LearnerSetup& setup,
@@ -131,17 +142,33 @@ bool TrainerNode::resume(const nn::TrainerCheckpoint& c, std::string* error) {
   steps_before_ = c.steps;
   candidates_passed_ = c.candidates_published;
   candidates_rejected_ = c.candidates_rejected;
-  // The strategy's reference is the model in service (LwF's teacher, EWC's anchor).
-  if (learner_->strategy() != nullptr) learner_->strategy()->on_published(nn::dequantise(service_));
   resumed_ = true;
   resumed_version_ = version_;
   resumed_replay_rows_ = learner_->replay().size();
-  resumed_adam_steps_ = static_cast<uint64_t>(c.has_adam ? c.adam_t : 0);
+  resumed_adam_steps_ = static_cast<uint64_t>(adam_steps(*learner_));
+  if (c.format >= 2) {
+    // The algorithm, strategy and learner state were restored exactly: nothing to rebuild.
+    resumed_algorithm_state_ = c.algorithm_state.name;
+    resumed_strategy_state_ = c.strategy_state.name;
+    resumed_algorithm_steps_ = algorithm_steps(c.algorithm_state);
+    spdlog::info("trainer: restored the algorithm state {}, the strategy state {}",
+                 c.algorithm_state.describe(), c.strategy_state.describe());
+  } else {
+    // A format-1 checkpoint kept only Adam's state. The strategy's reference becomes the model
+    // in service (LwF's teacher, EWC's anchor); everything else starts afresh.
+    if (learner_->strategy() != nullptr) {
+      learner_->strategy()->on_published(nn::dequantise(service_));
+    }
+    resumed_algorithm_steps_ = static_cast<int64_t>(resumed_adam_steps_);
+    spdlog::warn(
+        "trainer: format-1 checkpoint: only Adam's state restored; the strategy and any other "
+        "optimiser state start afresh");
+  }
   spdlog::info(
-      "trainer: resumed from {}: v{} in service, newest v{}, {} samples seen, {} replay rows, "
-      "{} Adam steps, versions kept: {}",
-      checkpoint_path_, current_.version(), version_, seen_before_, resumed_replay_rows_,
-      resumed_adam_steps_, history_.list());
+      "trainer: resumed from {} (format {}): v{} in service, newest v{}, {} samples seen, {} "
+      "replay rows, {} {} steps, versions kept: {}",
+      checkpoint_path_, c.format, current_.version(), version_, seen_before_, resumed_replay_rows_,
+      resumed_algorithm_steps_, cfg_.trainer.algorithm, history_.list());
   return true;
 }
 
@@ -348,7 +375,10 @@ nlohmann::json TrainerNode::ready_info() const {
           {"resumed", resumed_},
           {"resumed_version", resumed_version_},
           {"resumed_replay_rows", resumed_replay_rows_},
-          {"resumed_adam_steps", resumed_adam_steps_}};
+          {"resumed_adam_steps", resumed_adam_steps_},
+          {"resumed_algorithm_steps", resumed_algorithm_steps_},
+          {"resumed_algorithm_state", resumed_algorithm_state_},
+          {"resumed_strategy_state", resumed_strategy_state_}};
 }
 
 nlohmann::json TrainerNode::stats() const {
@@ -363,6 +393,7 @@ nlohmann::json TrainerNode::stats() const {
           {"samples_trained", trained_before_ + learner.samples_trained()},
           {"optimizer_steps", steps_before_ + learner.steps()},
           {"adam_steps", adam_steps(learner)},
+          {"algorithm_steps", algorithm_steps(learner)},
           {"replay_rows", learner.replay().size()},
           {"checkpoints_written", checkpoints_written_},
           {"checkpoints_failed", checkpoints_failed_},

@@ -89,6 +89,9 @@ class TrainerNode {
   uint64_t candidates_passed_ = 0, candidates_rejected_ = 0, rollbacks_ = 0, alarms_ = 0;
   bool resumed_ = false;
   uint64_t resumed_version_ = 0, resumed_replay_rows_ = 0, resumed_adam_steps_ = 0;
+  int64_t resumed_algorithm_steps_ = 0;
+  // Names of the state blobs a format-2 checkpoint restored (empty: none, e.g. format 1).
+  std::string resumed_algorithm_state_, resumed_strategy_state_;
 
   std::string checkpoint_path_;  // empty: no checkpoints
   std::chrono::steady_clock::time_point last_checkpoint_;

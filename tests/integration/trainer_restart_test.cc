@@ -1,6 +1,7 @@
 // Checkpoint and restart with real processes: a trainer killed with SIGKILL and started again
-// continues from its last checkpoint (weights, Adam state, replay memory, version counter), and
-// its version numbers never go back; a checkpoint that does not check out stops it.
+// continues from its last checkpoint (weights, the algorithm's and the strategy's state, replay
+// memory, version counter), and its version numbers never go back; a checkpoint that does not
+// check out stops it.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -13,6 +14,12 @@ namespace l1t {
 namespace {
 
 using namespace std::chrono_literals;
+
+// The step count in an algorithm's state blob, -1 if it has none.
+int64_t steps_in(const nn::StateBlob& state) {
+  const std::vector<int64_t>* t = state.find_ints("t");
+  return t != nullptr && t->size() == 1 ? t->front() : -1;
+}
 
 TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
   const std::string dir = testing::temp_dir("trainer-restart");
@@ -46,8 +53,12 @@ TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
   EXPECT_EQ(ckpt.version, before_kill);
   ASSERT_FALSE(ckpt.versions.empty());
   EXPECT_EQ(ckpt.versions.back().version, before_kill);
-  EXPECT_TRUE(ckpt.has_adam);
-  EXPECT_GT(ckpt.adam_t, 100);
+  EXPECT_EQ(ckpt.format, nn::kCheckpointFormat);
+  EXPECT_EQ(ckpt.algorithm_state.name, "adam");
+  const int64_t adam_t = steps_in(ckpt.algorithm_state);
+  EXPECT_GT(adam_t, 100);
+  ASSERT_NE(ckpt.algorithm_state.find("m"), nullptr);
+  EXPECT_EQ(ckpt.algorithm_state.find("m")->size(), ckpt.parameters.size());
   EXPECT_GT(ckpt.replay_y.size(), 5000u);
   EXPECT_GT(ckpt.samples_seen, 5000u);
 
@@ -60,7 +71,8 @@ TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
   EXPECT_TRUE(r["resumed"].get<bool>()) << r.dump();
   EXPECT_EQ(r["model_version"].get<uint64_t>(), ckpt.version);
   EXPECT_EQ(r["resumed_replay_rows"].get<uint64_t>(), ckpt.replay_y.size());
-  EXPECT_EQ(r["resumed_adam_steps"].get<int64_t>(), ckpt.adam_t);
+  EXPECT_EQ(r["resumed_adam_steps"].get<int64_t>(), adam_t);
+  EXPECT_EQ(r["resumed_algorithm_state"].get<std::string>(), "adam");
 
   testing::TrainerClient client(trainer);
   // A node that (re)starts gets the version that was in service, bit for bit.
@@ -83,10 +95,79 @@ TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
   std::this_thread::sleep_for(500ms);
   ASSERT_EQ(trainer.child.stop(10s), 0);
   const auto stats = trainer.stats();
-  EXPECT_GT(stats["adam_steps"].get<int64_t>(), ckpt.adam_t) << "Adam restarted from zero";
+  EXPECT_GT(stats["adam_steps"].get<int64_t>(), adam_t) << "Adam restarted from zero";
   EXPECT_GE(stats["replay_rows"].get<uint64_t>(), ckpt.replay_y.size());
   EXPECT_GT(stats["samples_seen"].get<uint64_t>(), ckpt.samples_seen);
   EXPECT_EQ(stats["model_version_final"].get<uint64_t>(), client.newest_published());
+}
+
+// AM-Adam's per-layer moments and EWC's Fisher and anchor survive a SIGKILL: the restarted
+// trainer says it restored them and AM-Adam's step count goes on from the checkpoint's.
+TEST(TrainerRestartTest, AmAdamWithEwcRestartsWithTheirWholeState) {
+  const std::string dir = testing::temp_dir("trainer-restart-am-ewc");
+  const std::string initial = testing::small_initial_model(dir);
+  const std::string ckpt_dir = dir + "/ckpt";
+  const auto overrides = testing::trainer_overrides(
+      initial,
+      {"trainer.algorithm=am-adam", "trainer.strategy=ewc", "trainer.publish_every=1500",
+       "trainer.gate_window=500", "trainer.gate_margin=1", "trainer.gate_reference_margin=1",
+       "trainer.checkpoint_dir=" + ckpt_dir, "trainer.checkpoint_interval_s=0.2"});
+  const auto batches = testing::labelled_batches(36, 43);
+
+  uint64_t before_kill = 0;
+  nn::TrainerCheckpoint ckpt;
+  {
+    testing::Service trainer("trainer");
+    trainer.start(overrides, dir);
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    testing::TrainerClient client(trainer);
+    client.send_labels(batches, 0, 18);
+    ASSERT_TRUE(client.wait_for_version(2)) << "log in " << dir;
+    std::this_thread::sleep_for(800ms);  // trained on everything, periodic checkpoint written
+    before_kill = client.newest_published();
+    trainer.child.signal(SIGKILL);
+    ASSERT_TRUE(trainer.child.wait_for(10s).has_value());
+    std::string error;
+    ASSERT_TRUE(nn::read_checkpoint(ckpt_dir + "/trainer.ckpt", &ckpt, &error)) << error;
+  }
+  const size_t n = ckpt.parameters.size();
+  EXPECT_EQ(ckpt.algorithm_state.name, "am-adam");
+  const int64_t t = steps_in(ckpt.algorithm_state);
+  EXPECT_GT(t, 10);
+  ASSERT_NE(ckpt.algorithm_state.find("v"), nullptr);
+  EXPECT_EQ(ckpt.algorithm_state.find("v")->size(), n);
+  EXPECT_EQ(ckpt.strategy_state.name, "ewc");
+  ASSERT_NE(ckpt.strategy_state.find("fisher"), nullptr);
+  EXPECT_EQ(ckpt.strategy_state.find("fisher")->size(), n);
+  const std::vector<int64_t>* consolidations = ckpt.strategy_state.find_ints("consolidations");
+  ASSERT_NE(consolidations, nullptr);
+  EXPECT_GE(consolidations->front(), 1) << "a publication consolidates";
+
+  std::filesystem::remove(dir + "/trainer.ready.json");  // the killed one's
+  testing::Service trainer("trainer");
+  trainer.start(overrides, dir);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  const auto& r = trainer.ready;
+  EXPECT_TRUE(r["resumed"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["resumed_algorithm_state"].get<std::string>(), "am-adam") << r.dump();
+  EXPECT_EQ(r["resumed_strategy_state"].get<std::string>(), "ewc") << r.dump();
+  EXPECT_EQ(r["resumed_algorithm_steps"].get<int64_t>(), t) << r.dump();
+  const std::string log = testing::read_text(dir + "/trainer.log");
+  EXPECT_NE(log.find("restored the algorithm state am-adam{m[" + std::to_string(n) + "]"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("the strategy state ewc{fisher[" + std::to_string(n) + "]"), std::string::npos)
+      << log;
+
+  testing::TrainerClient client(trainer);
+  client.send_labels(batches, 18);
+  ASSERT_TRUE(client.wait_for_version(before_kill + 1)) << "log in " << dir;
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(trainer.child.stop(10s), 0);
+  const auto stats = trainer.stats();
+  EXPECT_EQ(stats["algorithm_in_learner"].get<std::string>(), "am-adam");
+  EXPECT_EQ(stats["strategy_in_learner"].get<std::string>(), "ewc");
+  EXPECT_GT(stats["algorithm_steps"].get<int64_t>(), t) << "AM-Adam restarted from zero";
 }
 
 TEST(TrainerRestartTest, RefusesACorruptCheckpointAndSaysWhich) {
