@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/capture/capture_reader.h"
 #include "common/config/run_plan.h"
 #include "common/metrics/metrics.h"
 #include "common/monitor/drift_gauges.h"
@@ -34,11 +35,14 @@ struct Options {
   bool ephemeral = false;
   double timeout_s = 900;
   double progress_s = 1.0;
+  std::string replay;   // a capture file played by l1t-replay in the emulator's place
+  std::string capture;  // a capture file written by l1t-capture from the emulator's truth
 };
 
 struct Service {
   explicit Service(std::string n) : name(std::move(n)) {}
   std::string name;
+  std::vector<std::string> args;  // before the --set overrides, e.g. l1t-replay's --in FILE
   runtime::ChildProcess child;
   std::string ready_file, stats_file, log_file;
   json ready = json::object();
@@ -64,6 +68,7 @@ class Chain {
                                   s.stats_file,
                                   "--log-level",
                                   o_.process.log_level};
+    argv.insert(argv.end(), s.args.begin(), s.args.end());
     for (const auto& v : o_.process.overrides) argv.insert(argv.end(), {"--set", v});
     for (const auto& v : extra) argv.insert(argv.end(), {"--set", v});
     if (!s.child.start(argv, s.log_file, error)) return false;
@@ -88,6 +93,16 @@ class Chain {
  private:
   const Options& o_;
 };
+
+// Events in a capture file, for the progress line of a replayed run.
+bool count_captured_events(const std::string& path, uint64_t* events, std::string* error) {
+  capture::CaptureReader reader;
+  if (!reader.open(path, error)) return false;
+  *events = 0;
+  std::string topic, payload;
+  while (reader.next(&topic, &payload)) *events += topic == transport::kTopicEvent;
+  return true;
+}
 
 std::string self_dir() {
   std::error_code ec;
@@ -151,6 +166,10 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", o.timeout_s, "give up after this many seconds")
       ->capture_default_str();
   app.add_option("--progress-interval", o.progress_s, "seconds between progress lines");
+  app.add_option("--replay", o.replay,
+                 "play this capture file (l1t-capture) with l1t-replay in the emulator's place");
+  app.add_option("--capture", o.capture,
+                 "record the run's events and truth to this file with l1t-capture");
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(o.process, &cfg)) return 2;
@@ -176,6 +195,13 @@ int main(int argc, char** argv) {
     return "metrics." + key + "=" + std::to_string(o.ephemeral ? 0 : port);
   };
 
+  uint64_t replay_events = 0;  // a replay's length: its capture file's events
+  if (std::string bad;
+      !o.replay.empty() && !count_captured_events(o.replay, &replay_events, &bad)) {
+    spdlog::error("chain: {}", bad);
+    return 2;
+  }
+
   zmq::context_t ctx(1);
   auto decisions = transport::make_socket(ctx, zmq::socket_type::sub);
   decisions.set(zmq::sockopt::subscribe, transport::kTopicDecision);
@@ -195,7 +221,10 @@ int main(int argc, char** argv) {
                             {"endpoints", {{"decisions", decisions_ep}}}});
 
   Chain chain(o);
-  Service trainer("trainer"), emulator("emulator"), inference("inference"), labeller("labeller");
+  Service trainer("trainer"), emulator(o.replay.empty() ? "emulator" : "replay"),
+      inference("inference"), labeller("labeller"), capture("capture");
+  // Replayed events carry the replay's send time, so latencies are this run's.
+  if (!o.replay.empty()) emulator.args = {"--in", o.replay, "--restamp"};
   std::string error;
   auto fail = [&](const std::string& why) {
     spdlog::error("chain: {}", why);
@@ -210,12 +239,14 @@ int main(int argc, char** argv) {
     return fail(error);
   }
   const json& te = trainer.ready["endpoints"];
-  // The emulator waits for two truth subscribers: this monitor and the labeller.
-  if (!chain.start(emulator,
-                   {any("endpoints.events", cfg.endpoints.events),
-                    any("endpoints.truth", cfg.endpoints.truth), "emulator.min_subscribers=2",
-                    metrics_port("emulator", cfg.metrics.emulator)},
-                   &error)) {
+  // The emulator waits for its truth subscribers: this monitor, the labeller (and the capture).
+  const std::string subscribers = o.capture.empty() ? "2" : "3";
+  if (!chain.start(
+          emulator,
+          {any("endpoints.events", cfg.endpoints.events),
+           any("endpoints.truth", cfg.endpoints.truth), "emulator.min_subscribers=" + subscribers,
+           metrics_port("emulator", cfg.metrics.emulator)},
+          &error)) {
     return fail(error);
   }
   const json& ee = emulator.ready["endpoints"];
@@ -236,9 +267,15 @@ int main(int argc, char** argv) {
                    &error)) {
     return fail(error);
   }
+  if (!o.capture.empty()) {
+    capture.args = {"--out", o.capture, "--metrics-port", "0"};
+    if (!chain.start(capture, {"endpoints.truth=" + ee["truth"].get<std::string>()}, &error)) {
+      return fail(error);
+    }
+  }
 
   trigger::DecisionMonitor monitor(cfg.inference.score_threshold);
-  const uint64_t expected = plan.total_events();
+  const uint64_t expected = o.replay.empty() ? plan.total_events() : replay_events;
   std::optional<uint64_t> finished_with;  // events the emulator says it generated
   const auto t_start = Clock::now();
   auto t_progress = t_start;
@@ -329,7 +366,10 @@ int main(int argc, char** argv) {
 
   // Stop in flow order so queued messages drain: emulator, labeller, inference, trainer.
   int exit_codes_bad = 0;
-  for (Service* s : {&emulator, &labeller, &inference, &trainer}) {
+  // The capture ends by itself at the emulator's end-of-run heartbeat.
+  std::vector<Service*> order{&emulator, &labeller, &inference, &trainer};
+  if (!o.capture.empty()) order.insert(order.begin() + 1, &capture);
+  for (Service* s : order) {
     const int code = s->child.stop(std::chrono::seconds(15));
     if (code != 0) {
       ++exit_codes_bad;
@@ -375,6 +415,7 @@ int main(int argc, char** argv) {
       {"levels", levels},
       {"work_dir", o.work_dir},
       {"ok", !failed && exit_codes_bad == 0}};
+  if (!o.capture.empty()) summary["processes"]["capture"] = capture.stats;
   print_summary(summary);
   if (!o.summary_json.empty() && !runtime::write_json_file(o.summary_json, summary)) {
     spdlog::error("chain: cannot write {}", o.summary_json);

@@ -1,0 +1,200 @@
+// l1t-replay: plays a capture file (l1t-capture) out as the emulator would, so that it can stand
+// in for l1t-emulator: Event payloads on PUSH endpoints.events, events and truth on XPUB
+// endpoints.truth, the emulator's ready-file shape, emulator.min_subscribers and emulator.rate_hz
+// (0: as fast as the PUSH side takes), an end-of-run heartbeat. Payloads go out byte for byte as
+// recorded, except on later --loop passes and with --restamp (common/capture/replay_stamper.h).
+// A damaged record is logged, counted (l1t_messages_rejected_total{channel="capture"}) and
+// skipped; the rest of the file is played.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+
+#include "common/capture/capture_reader.h"
+#include "common/capture/replay_stamper.h"
+#include "common/metrics/metrics.h"
+#include "common/runtime/process_options.h"
+#include "common/runtime/signals.h"
+#include "common/transport/envelope.h"
+#include "common/transport/socket.h"
+
+using namespace l1t;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Reads XPUB subscription frames; returns how many subscribers asked for the truth topic.
+int count_truth_subscriptions(zmq::socket_t& xpub) {
+  int n = 0;
+  zmq::message_t msg;
+  while (xpub.recv(msg, zmq::recv_flags::dontwait)) {
+    const auto* d = static_cast<const char*>(msg.data());
+    if (msg.size() >= 1 && d[0] == 1 &&
+        std::string_view(d + 1, msg.size() - 1) == transport::kTopicTruth) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"l1t-replay: play a capture file out in the emulator's place"};
+  runtime::ProcessOptions options;
+  runtime::add_process_options(app, &options);
+  std::string in_path;
+  uint64_t loops = 1;
+  bool restamp = false;
+  app.add_option("-i,--in", in_path, "capture file to play (written by l1t-capture)")->required();
+  app.add_option("--loop", loops, "play the file this many times")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("--restamp", restamp,
+               "set event timestamps and header send times to the replay's clock");
+  CLI11_PARSE(app, argc, argv);
+  config::Scenario cfg;
+  if (!runtime::load_process_config(options, &cfg)) return 2;
+
+  capture::CaptureReader reader;
+  std::string error;
+  if (!reader.open(in_path, &error)) {
+    spdlog::error("replay: {}", error);
+    return 2;
+  }
+  spdlog::info("replay: {} (format {}, source {})", in_path, reader.format_version(),
+               reader.source().dump());
+  runtime::install_stop_handlers();
+
+  metrics::Metrics metrics(cfg.metrics.bind_address, cfg.metrics.emulator);
+  auto& events_total = metrics.counter("l1t_events_total", "Events replayed");
+  auto& records_total = metrics.counter("l1t_replay_records_total", "Good records read");
+  auto& corrupt = metrics.rejected("capture", "corrupt_record");
+  auto& sent_events = metrics.sent("events");
+  auto& sent_truth = metrics.sent("truth");
+  auto& dropped_events = metrics.dropped("events");
+  auto& dropped_truth = metrics.dropped("truth");
+
+  zmq::context_t ctx(1);
+  auto push = transport::make_socket(ctx, zmq::socket_type::push);
+  push.set(zmq::sockopt::sndtimeo, 100);  // blocking sends wake up to check for a stop request
+  auto pub = transport::make_publisher(ctx);
+  pub.set(zmq::sockopt::xpub_verbose, 1);
+  const std::string events_ep = transport::bind(push, cfg.endpoints.events);
+  const std::string truth_ep = transport::bind(pub, cfg.endpoints.truth);
+  runtime::write_json_file(options.ready_file,
+                           {{"process", "replay"},
+                            {"metrics_port", metrics.port()},
+                            {"endpoints", {{"events", events_ep}, {"truth", truth_ep}}}});
+  spdlog::info("replay: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
+               metrics.port());
+  for (int n = 0; n < cfg.emulator.min_subscribers && !runtime::stop_requested();) {
+    n += count_truth_subscriptions(pub);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  capture::ReplayStamper stamper(restamp);
+  const bool paced = cfg.emulator.rate_hz > 0;
+  const auto start = Clock::now();
+  uint64_t events = 0, truths = 0, push_dropped = 0, pub_dropped = 0, skipped = 0;
+  uint64_t unreadable = 0, other_topics = 0, passes = 0, read = 0, bytes_skipped = 0;
+  bool truncated = false;
+  std::string topic, recorded, rewritten;
+  auto log_damage = [&] {
+    for (const auto& d : reader.take_damage()) {
+      spdlog::warn("replay: {}", d.message);
+      corrupt.Increment();
+    }
+  };
+  for (uint64_t pass = 0; pass < loops && !runtime::stop_requested(); ++pass) {
+    if (pass > 0 && !reader.open(in_path, &error)) {
+      spdlog::error("replay: {}", error);
+      break;
+    }
+    while (!runtime::stop_requested() && reader.next(&topic, &recorded)) {
+      log_damage();
+      records_total.Increment();
+      if (loops > 1 && pass == 0) stamper.observe(topic, recorded);
+      std::string_view payload = recorded;
+      if (stamper.rewrites(pass)) {
+        if (!stamper.rewrite(topic, recorded, pass, transport::unix_now_ns(), &rewritten)) {
+          ++unreadable;
+          metrics.rejected("capture", "malformed").Increment();
+          spdlog::warn("replay: a '{}' record does not parse; skipped", topic);
+          continue;
+        }
+        payload = rewritten;
+      }
+      if (topic == transport::kTopicEvent) {
+        if (paced) {
+          std::this_thread::sleep_until(start + std::chrono::nanoseconds(static_cast<int64_t>(
+                                                    1e9 * events / cfg.emulator.rate_hz)));
+        }
+        // As the emulator: unpaced waits for the inference nodes, paced drops and counts.
+        transport::SendResult r;
+        do {
+          r = transport::send(push, topic, payload, /*block=*/true);
+        } while (!paced && r == transport::SendResult::kWouldBlock && !runtime::stop_requested());
+        if (r == transport::SendResult::kSent) {
+          sent_events.Increment();
+        } else {
+          dropped_events.Increment();
+          ++push_dropped;
+        }
+        ++events;
+        events_total.Increment();
+      } else if (topic == transport::kTopicTruth) {
+        ++truths;
+      } else {
+        ++other_topics;
+        metrics.rejected("capture", "wrong_topic").Increment();
+        spdlog::warn("replay: a record of unknown topic '{}'; skipped", topic);
+        continue;
+      }
+      if (transport::send(pub, topic, payload, false) == transport::SendResult::kSent) {
+        sent_truth.Increment();
+      } else {
+        dropped_truth.Increment();
+        ++pub_dropped;
+      }
+      if ((events & 1023) == 0) count_truth_subscriptions(pub);  // keep the XPUB inbox empty
+    }
+    log_damage();
+    if (reader.truncated()) spdlog::warn("replay: {}", reader.truncation_note());
+    skipped += reader.records_skipped();
+    bytes_skipped += reader.bytes_skipped();
+    read += reader.records_read();
+    truncated = truncated || reader.truncated();
+    ++passes;
+  }
+
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  v1::Heartbeat beat;
+  transport::HeaderStamper("replay").stamp(beat.mutable_header());
+  beat.set_process("replay");
+  beat.set_state(runtime::stop_requested() ? "stopped" : "finished");
+  beat.set_messages_out(events);
+  transport::send(pub, transport::kTopicHeartbeat, beat, /*block=*/true);
+
+  spdlog::info(
+      "replay: {} events, {} truth in {:.2f} s ({:.0f} events/s), {} passes; {} records "
+      "skipped, dropped {} push / {} pub",
+      events, truths, seconds, events / std::max(seconds, 1e-9), passes, skipped, push_dropped,
+      pub_dropped);
+  runtime::write_json_file(options.stats_file, {{"process", "replay"},
+                                                {"in", in_path},
+                                                {"events_replayed", events},
+                                                {"events_generated", events},
+                                                {"truth_replayed", truths},
+                                                {"records_read", read},
+                                                {"records_skipped", skipped},
+                                                {"records_unreadable", unreadable},
+                                                {"records_other_topic", other_topics},
+                                                {"bytes_skipped", bytes_skipped},
+                                                {"truncated", truncated},
+                                                {"passes", passes},
+                                                {"events_dropped", push_dropped},
+                                                {"pub_dropped", pub_dropped},
+                                                {"seconds", seconds}});
+  return 0;
+}
