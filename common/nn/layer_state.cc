@@ -38,4 +38,29 @@ bool unflatten_layers(const FloatMlp& model, const std::vector<float>& values,
   return true;
 }
 
+void save_moments(const AdamMoments& moments, StateBlob* out) {
+  out->put("m", flatten_layers(moments.m_w, moments.m_b));
+  out->put("v", flatten_layers(moments.v_w, moments.v_b));
+  out->put_int("t", moments.t);
+}
+
+bool load_moments(const FloatMlp& model, const StateBlob& in, AdamMoments* out,
+                  std::string* error) {
+  AdamMoments read;
+  const std::vector<float>* m = in.require("m", std::string::npos, error);
+  const std::vector<float>* v = m ? in.require("v", m->size(), error) : nullptr;
+  if (v == nullptr || !in.get_int("t", &read.t, error)) return false;
+  if (read.t < 0) {
+    *error = "'" + in.name + "' state 't' is negative";
+    return false;
+  }
+  if (!m->empty() &&
+      (!unflatten_layers(model, *m, "'" + in.name + "' state 'm'", &read.m_w, &read.m_b, error) ||
+       !unflatten_layers(model, *v, "'" + in.name + "' state 'v'", &read.v_w, &read.v_b, error))) {
+    return false;
+  }
+  *out = std::move(read);
+  return true;
+}
+
 }  // namespace l1t::nn

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/nn/float_mlp.h"
+#include "common/nn/state_blob.h"
 
 namespace l1t::nn {
 
@@ -19,5 +20,17 @@ std::vector<float> flatten_layers(const std::vector<Matrix>& w, const std::vecto
 bool unflatten_layers(const FloatMlp& model, const std::vector<float>& values,
                       std::string_view what, std::vector<Matrix>* w, std::vector<RowVector>* b,
                       std::string* error);
+
+// Adam's moments (first m, second v, per layer) and step count t, as Adam and AM-Adam keep them.
+struct AdamMoments {
+  std::vector<Matrix> m_w, v_w;
+  std::vector<RowVector> m_b, v_b;
+  int64_t t = 0;
+};
+
+void save_moments(const AdamMoments& moments, StateBlob* out);
+// Reads "m", "v" and "t" of in, shaped like model's layers. Empty moments (no step taken yet)
+// give empty vectors. False (*out untouched) with *error naming the blob and key.
+bool load_moments(const FloatMlp& model, const StateBlob& in, AdamMoments* out, std::string* error);
 
 }  // namespace l1t::nn

@@ -57,34 +57,17 @@ bool Adam::set_state(const FloatMlp& model, int64_t t, const std::vector<float>&
   return true;
 }
 
-void Adam::save_state(StateBlob* out) const {
-  out->put("m", flatten_layers(m_w_, m_b_));
-  out->put("v", flatten_layers(v_w_, v_b_));
-  out->put_int("t", t_);
-}
+void Adam::save_state(StateBlob* out) const { save_moments({m_w_, v_w_, m_b_, v_b_, t_}, out); }
 
 bool Adam::load_state(const FloatMlp& model, const StateBlob& in, std::string* error) {
-  int64_t t = 0;
-  const std::vector<float>* m = in.require("m", std::string::npos, error);
-  const std::vector<float>* v = m ? in.require("v", m->size(), error) : nullptr;
-  if (v == nullptr || !in.get_int("t", &t, error)) return false;
-  if (t < 0) {
-    *error = "'" + in.name + "' state 't' is negative";
-    return false;
-  }
-  std::vector<Matrix> mw, vw;
-  std::vector<RowVector> mb, vb;
+  AdamMoments moments;
+  if (!load_moments(model, in, &moments, error)) return false;
   // Empty moments: no step taken yet, the buffers are sized by the first one.
-  if (!m->empty() &&
-      (!unflatten_layers(model, *m, "'" + in.name + "' state 'm'", &mw, &mb, error) ||
-       !unflatten_layers(model, *v, "'" + in.name + "' state 'v'", &vw, &vb, error))) {
-    return false;
-  }
-  m_w_ = std::move(mw);
-  m_b_ = std::move(mb);
-  v_w_ = std::move(vw);
-  v_b_ = std::move(vb);
-  t_ = t;
+  m_w_ = std::move(moments.m_w);
+  m_b_ = std::move(moments.m_b);
+  v_w_ = std::move(moments.v_w);
+  v_b_ = std::move(moments.v_b);
+  t_ = moments.t;
   return true;
 }
 

@@ -23,6 +23,16 @@ zmq::socket_t make_publisher(zmq::context_t& ctx, const SocketOptions& opts) {
   return s;
 }
 
+int count_subscriptions(zmq::socket_t& xpub, std::string_view topic) {
+  int n = 0;
+  zmq::message_t msg;
+  while (xpub.recv(msg, zmq::recv_flags::dontwait)) {
+    const auto* d = static_cast<const char*>(msg.data());
+    if (msg.size() >= 1 && d[0] == 1 && std::string_view(d + 1, msg.size() - 1) == topic) ++n;
+  }
+  return n;
+}
+
 SendResult send(zmq::socket_t& socket, std::string_view topic, std::string_view payload,
                 bool block) {
   const auto flags = block ? zmq::send_flags::none : zmq::send_flags::dontwait;

@@ -27,6 +27,10 @@ std::string bind(zmq::socket_t& socket, const std::string& endpoint);
 // For publishers: an XPUB that reports EAGAIN at the high-water mark instead of dropping.
 zmq::socket_t make_publisher(zmq::context_t& ctx, const SocketOptions& opts = {});
 
+// Reads the XPUB's pending subscription frames without waiting; returns how many subscribed to
+// topic. Also what keeps a verbose XPUB's inbox from growing during a long run.
+int count_subscriptions(zmq::socket_t& xpub, std::string_view topic);
+
 enum class SendResult { kSent, kWouldBlock, kError };
 
 // Sends [topic][payload]. With block = false a full queue returns kWouldBlock (count it as a drop).

@@ -52,20 +52,6 @@ void fill_degradation(const physics::DegradationState& s, v1::DegradationState* 
   out->set_resolution_scale(t.resolution_scale);
 }
 
-// Reads XPUB subscription frames; returns how many subscribers asked for the truth topic.
-int count_truth_subscriptions(zmq::socket_t& xpub) {
-  int n = 0;
-  zmq::message_t msg;
-  while (xpub.recv(msg, zmq::recv_flags::dontwait)) {
-    const auto* d = static_cast<const char*>(msg.data());
-    if (msg.size() >= 1 && d[0] == 1 &&
-        std::string_view(d + 1, msg.size() - 1) == transport::kTopicTruth) {
-      ++n;
-    }
-  }
-  return n;
-}
-
 struct OfflineOptions {
   bool describe = false;
   std::string export_dir;
@@ -240,7 +226,7 @@ int main(int argc, char** argv) {
 
   int subscribers = 0;
   while (subscribers < cfg.emulator.min_subscribers && !runtime::stop_requested()) {
-    subscribers += count_truth_subscriptions(pub);
+    subscribers += transport::count_subscriptions(pub, transport::kTopicTruth);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
@@ -328,7 +314,8 @@ int main(int argc, char** argv) {
     smear_gauge.Set(state.smear);
     bias_rail_gauge.Set(state.tracker.bias_rail_fraction);
     bad_strip_gauge.Set(state.tracker.bad_strip_fraction);
-    if ((i & 1023) == 0) count_truth_subscriptions(pub);  // keep the XPUB inbox empty
+    if ((i & 1023) == 0)
+      transport::count_subscriptions(pub, transport::kTopicTruth);  // keep the XPUB inbox empty
   }
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -21,24 +21,6 @@
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-
-// Reads XPUB subscription frames; returns how many subscribers asked for the truth topic.
-int count_truth_subscriptions(zmq::socket_t& xpub) {
-  int n = 0;
-  zmq::message_t msg;
-  while (xpub.recv(msg, zmq::recv_flags::dontwait)) {
-    const auto* d = static_cast<const char*>(msg.data());
-    if (msg.size() >= 1 && d[0] == 1 &&
-        std::string_view(d + 1, msg.size() - 1) == transport::kTopicTruth) {
-      ++n;
-    }
-  }
-  return n;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   CLI::App app{"l1t-replay: play a capture file out in the emulator's place"};
   runtime::ProcessOptions options;
@@ -89,7 +71,7 @@ int main(int argc, char** argv) {
   spdlog::info("replay: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
                metrics.port());
   for (int n = 0; n < cfg.emulator.min_subscribers && !runtime::stop_requested();) {
-    n += count_truth_subscriptions(pub);
+    n += transport::count_subscriptions(pub, transport::kTopicTruth);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
@@ -157,7 +139,8 @@ int main(int argc, char** argv) {
         dropped_truth.Increment();
         ++pub_dropped;
       }
-      if ((events & 1023) == 0) count_truth_subscriptions(pub);  // keep the XPUB inbox empty
+      if ((events & 1023) == 0)
+        transport::count_subscriptions(pub, transport::kTopicTruth);  // keep the XPUB inbox empty
     }
     log_damage();
     if (reader.truncated()) spdlog::warn("replay: {}", reader.truncation_note());
