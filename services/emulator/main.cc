@@ -26,6 +26,7 @@
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
+#include "common/transport/event_outlet.h"
 #include "common/transport/socket.h"
 #include "common/trigger/event_features.h"
 #include "services/emulator/event_inputs.h"
@@ -211,12 +212,9 @@ int main(int argc, char** argv) {
   auto& dropped_truth = metrics.dropped("truth");
 
   zmq::context_t ctx(1);
-  auto push = transport::make_socket(ctx, zmq::socket_type::push);
-  push.set(zmq::sockopt::sndtimeo, 100);  // blocking sends wake up to check for a stop request
-  auto pub = transport::make_publisher(ctx);
-  pub.set(zmq::sockopt::xpub_verbose, 1);  // see every subscriber, not only the first per topic
-  const std::string events_ep = transport::bind(push, cfg.endpoints.events);
-  const std::string truth_ep = transport::bind(pub, cfg.endpoints.truth);
+  transport::EventOutlet outlet(ctx, cfg.endpoints.events, cfg.endpoints.truth);
+  const std::string& events_ep = outlet.events_endpoint();
+  const std::string& truth_ep = outlet.truth_endpoint();
   runtime::write_json_file(options.ready_file,
                            {{"process", "emulator"},
                             {"metrics_port", metrics.port()},
@@ -224,11 +222,7 @@ int main(int argc, char** argv) {
   spdlog::info("emulator: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
                metrics.port());
 
-  int subscribers = 0;
-  while (subscribers < cfg.emulator.min_subscribers && !runtime::stop_requested()) {
-    subscribers += transport::count_subscriptions(pub, transport::kTopicTruth);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  outlet.wait_for_truth_subscribers(cfg.emulator.min_subscribers, runtime::stop_requested);
 
   physics::EventGenerator generator(config::generator_config(cfg), cfg.emulator.seed);
   for (size_t l = 0; l < std::min<size_t>(plan.levels(), 50); ++l) {
@@ -288,11 +282,7 @@ int main(int argc, char** argv) {
     truth.SerializeToString(&truth_payload);
 
     // Unpaced runs wait for the inference nodes (back-pressure); paced runs drop and count.
-    transport::SendResult r;
-    do {
-      r = transport::send(push, transport::kTopicEvent, payload, /*block=*/true);
-    } while (!paced && r == transport::SendResult::kWouldBlock && !runtime::stop_requested());
-    if (r == transport::SendResult::kSent) {
+    if (outlet.push_event(payload, /*wait=*/!paced, runtime::stop_requested)) {
       sent_events.Increment();
     } else {
       dropped_events.Increment();
@@ -300,7 +290,7 @@ int main(int argc, char** argv) {
     }
     for (auto [topic, bytes] :
          {std::pair{transport::kTopicEvent, &payload}, {transport::kTopicTruth, &truth_payload}}) {
-      if (transport::send(pub, topic, *bytes, false) == transport::SendResult::kSent) {
+      if (outlet.publish(topic, *bytes)) {
         sent_truth.Increment();
       } else {
         dropped_truth.Increment();
@@ -314,8 +304,7 @@ int main(int argc, char** argv) {
     smear_gauge.Set(state.smear);
     bias_rail_gauge.Set(state.tracker.bias_rail_fraction);
     bad_strip_gauge.Set(state.tracker.bad_strip_fraction);
-    if ((i & 1023) == 0)
-      transport::count_subscriptions(pub, transport::kTopicTruth);  // keep the XPUB inbox empty
+    if ((i & 1023) == 0) outlet.drain_subscriptions();
   }
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -327,7 +316,7 @@ int main(int argc, char** argv) {
                  : runtime::stop_requested() ? "stopped"
                                              : "finished");
   beat.set_messages_out(generated);
-  transport::send(pub, transport::kTopicHeartbeat, beat, /*block=*/true);
+  outlet.publish_last(transport::kTopicHeartbeat, beat);
 
   spdlog::info("emulator: {} events in {:.2f} s ({:.0f} events/s), dropped {} push / {} pub",
                generated, seconds, generated / std::max(seconds, 1e-9), push_dropped, pub_dropped);

@@ -16,6 +16,7 @@
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
+#include "common/transport/event_outlet.h"
 #include "common/transport/socket.h"
 
 using namespace l1t;
@@ -58,22 +59,16 @@ int main(int argc, char** argv) {
   auto& dropped_truth = metrics.dropped("truth");
 
   zmq::context_t ctx(1);
-  auto push = transport::make_socket(ctx, zmq::socket_type::push);
-  push.set(zmq::sockopt::sndtimeo, 100);  // blocking sends wake up to check for a stop request
-  auto pub = transport::make_publisher(ctx);
-  pub.set(zmq::sockopt::xpub_verbose, 1);
-  const std::string events_ep = transport::bind(push, cfg.endpoints.events);
-  const std::string truth_ep = transport::bind(pub, cfg.endpoints.truth);
+  transport::EventOutlet outlet(ctx, cfg.endpoints.events, cfg.endpoints.truth);
+  const std::string& events_ep = outlet.events_endpoint();
+  const std::string& truth_ep = outlet.truth_endpoint();
   runtime::write_json_file(options.ready_file,
                            {{"process", "replay"},
                             {"metrics_port", metrics.port()},
                             {"endpoints", {{"events", events_ep}, {"truth", truth_ep}}}});
   spdlog::info("replay: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
                metrics.port());
-  for (int n = 0; n < cfg.emulator.min_subscribers && !runtime::stop_requested();) {
-    n += transport::count_subscriptions(pub, transport::kTopicTruth);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  outlet.wait_for_truth_subscribers(cfg.emulator.min_subscribers, runtime::stop_requested);
 
   capture::ReplayStamper stamper(restamp);
   const bool paced = cfg.emulator.rate_hz > 0;
@@ -113,11 +108,7 @@ int main(int argc, char** argv) {
                                                     1e9 * events / cfg.emulator.rate_hz)));
         }
         // As the emulator: unpaced waits for the inference nodes, paced drops and counts.
-        transport::SendResult r;
-        do {
-          r = transport::send(push, topic, payload, /*block=*/true);
-        } while (!paced && r == transport::SendResult::kWouldBlock && !runtime::stop_requested());
-        if (r == transport::SendResult::kSent) {
+        if (outlet.push_event(payload, /*wait=*/!paced, runtime::stop_requested)) {
           sent_events.Increment();
         } else {
           dropped_events.Increment();
@@ -133,14 +124,13 @@ int main(int argc, char** argv) {
         spdlog::warn("replay: a record of unknown topic '{}'; skipped", topic);
         continue;
       }
-      if (transport::send(pub, topic, payload, false) == transport::SendResult::kSent) {
+      if (outlet.publish(topic, payload)) {
         sent_truth.Increment();
       } else {
         dropped_truth.Increment();
         ++pub_dropped;
       }
-      if ((events & 1023) == 0)
-        transport::count_subscriptions(pub, transport::kTopicTruth);  // keep the XPUB inbox empty
+      if ((events & 1023) == 0) outlet.drain_subscriptions();
     }
     log_damage();
     if (reader.truncated()) spdlog::warn("replay: {}", reader.truncation_note());
@@ -157,7 +147,7 @@ int main(int argc, char** argv) {
   beat.set_process("replay");
   beat.set_state(runtime::stop_requested() ? "stopped" : "finished");
   beat.set_messages_out(events);
-  transport::send(pub, transport::kTopicHeartbeat, beat, /*block=*/true);
+  outlet.publish_last(transport::kTopicHeartbeat, beat);
 
   spdlog::info(
       "replay: {} events, {} truth in {:.2f} s ({:.0f} events/s), {} passes; {} records "

@@ -1,0 +1,42 @@
+// Where a stream of events leaves its source (l1t-emulator, l1t-replay): Event payloads PUSHed
+// to the inference nodes, events and truth published on an XPUB to the labeller, monitors and
+// capture taps. One place for the emulator's send policy, so a replayed stream behaves like a
+// generated one.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <zmq.hpp>
+
+#include <google/protobuf/message_lite.h>
+
+namespace l1t::transport {
+
+class EventOutlet {
+ public:
+  // Binds both sockets (port 0 / tcp://127.0.0.1:* give free ports).
+  EventOutlet(zmq::context_t& ctx, const std::string& events_endpoint,
+              const std::string& truth_endpoint);
+
+  const std::string& events_endpoint() const { return events_ep_; }
+  const std::string& truth_endpoint() const { return truth_ep_; }
+
+  // Waits until n subscribers asked for truth, or stop() says so.
+  void wait_for_truth_subscribers(int n, const std::function<bool()>& stop);
+  // PUSHes an Event payload. wait: retry while the inference nodes are busy (back-pressure,
+  // unpaced runs) until stop(); else one bounded try (paced runs drop). True if it was sent.
+  bool push_event(std::string_view payload, bool wait, const std::function<bool()>& stop);
+  // Publishes without blocking; false when the queue is full (a drop, to be counted).
+  bool publish(std::string_view topic, std::string_view payload);
+  // Blocking publish of a last message (the end-of-run heartbeat).
+  void publish_last(std::string_view topic, const google::protobuf::MessageLite& message);
+  // Reads pending subscription frames, so the XPUB inbox does not grow in a long run.
+  void drain_subscriptions();
+
+ private:
+  zmq::socket_t push_, pub_;
+  std::string events_ep_, truth_ep_;
+};
+
+}  // namespace l1t::transport
