@@ -21,6 +21,28 @@ int64_t steps_in(const nn::StateBlob& state) {
   return t != nullptr && t->size() == 1 ? t->front() : -1;
 }
 
+// Starts a trainer, sends it batches [0, n_batches), waits for `version` and the periodic
+// checkpoint after it, kills it with SIGKILL and reads what it left in ckpt_dir. *resumed: the
+// ready file's "resumed" (a first start must say false).
+void train_then_kill(const std::vector<std::string>& overrides, const std::string& dir,
+                     const std::string& ckpt_dir, const std::vector<v1::LabelledBatch>& batches,
+                     size_t n_batches, uint64_t version, uint64_t* before_kill,
+                     nn::TrainerCheckpoint* ckpt, bool* resumed) {
+  testing::Service trainer("trainer");
+  trainer.start(overrides, dir);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  *resumed = trainer.ready["resumed"].get<bool>();
+  testing::TrainerClient client(trainer);
+  client.send_labels(batches, 0, n_batches);
+  ASSERT_TRUE(client.wait_for_version(version)) << "log in " << dir;
+  std::this_thread::sleep_for(800ms);  // trained on everything, periodic checkpoint written
+  *before_kill = client.newest_published();
+  trainer.child.signal(SIGKILL);
+  ASSERT_TRUE(trainer.child.wait_for(10s).has_value());
+  std::string error;
+  ASSERT_TRUE(nn::read_checkpoint(ckpt_dir + "/trainer.ckpt", ckpt, &error)) << error;
+}
+
 TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
   const std::string dir = testing::temp_dir("trainer-restart");
   const std::string initial = testing::small_initial_model(dir);
@@ -33,21 +55,10 @@ TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
 
   uint64_t before_kill = 0;
   nn::TrainerCheckpoint ckpt;
-  {
-    testing::Service trainer("trainer");
-    trainer.start(overrides, dir);
-    ASSERT_FALSE(::testing::Test::HasFatalFailure());
-    EXPECT_FALSE(trainer.ready["resumed"].get<bool>());
-    testing::TrainerClient client(trainer);
-    client.send_labels(batches, 0, 30);
-    ASSERT_TRUE(client.wait_for_version(4)) << "log in " << dir;
-    std::this_thread::sleep_for(800ms);  // trained on everything, periodic checkpoint written
-    before_kill = client.newest_published();
-    trainer.child.signal(SIGKILL);
-    ASSERT_TRUE(trainer.child.wait_for(10s).has_value());
-    std::string error;
-    ASSERT_TRUE(nn::read_checkpoint(ckpt_dir + "/trainer.ckpt", &ckpt, &error)) << error;
-  }
+  bool resumed = true;
+  ASSERT_NO_FATAL_FAILURE(
+      train_then_kill(overrides, dir, ckpt_dir, batches, 30, 4, &before_kill, &ckpt, &resumed));
+  EXPECT_FALSE(resumed);
   // What the killed trainer left behind: every published version, Adam's moments, the replay
   // memory of the tracks it saw.
   EXPECT_EQ(ckpt.version, before_kill);
@@ -116,20 +127,10 @@ TEST(TrainerRestartTest, AmAdamWithEwcRestartsWithTheirWholeState) {
 
   uint64_t before_kill = 0;
   nn::TrainerCheckpoint ckpt;
-  {
-    testing::Service trainer("trainer");
-    trainer.start(overrides, dir);
-    ASSERT_FALSE(::testing::Test::HasFatalFailure());
-    testing::TrainerClient client(trainer);
-    client.send_labels(batches, 0, 18);
-    ASSERT_TRUE(client.wait_for_version(2)) << "log in " << dir;
-    std::this_thread::sleep_for(800ms);  // trained on everything, periodic checkpoint written
-    before_kill = client.newest_published();
-    trainer.child.signal(SIGKILL);
-    ASSERT_TRUE(trainer.child.wait_for(10s).has_value());
-    std::string error;
-    ASSERT_TRUE(nn::read_checkpoint(ckpt_dir + "/trainer.ckpt", &ckpt, &error)) << error;
-  }
+  bool resumed = true;
+  ASSERT_NO_FATAL_FAILURE(
+      train_then_kill(overrides, dir, ckpt_dir, batches, 18, 2, &before_kill, &ckpt, &resumed));
+  EXPECT_FALSE(resumed);
   const size_t n = ckpt.parameters.size();
   EXPECT_EQ(ckpt.algorithm_state.name, "am-adam");
   const int64_t t = steps_in(ckpt.algorithm_state);
