@@ -4,9 +4,9 @@
 
 namespace l1t::trigger {
 
-bool FillGatedUpdate::hold(const v1::ModelUpdate& update) {
-  if (held_ && update.version() <= held_->version()) return false;
-  held_ = update;
+bool FillGatedUpdate::hold(CheckedModel update) {
+  if (held_ && update.version <= held_->version) return false;
+  held_ = std::move(update);
   return true;
 }
 
@@ -14,11 +14,11 @@ bool FillGatedUpdate::on_event(uint32_t fill) {
   const bool opens_fill = !seen_event_ || fill != last_fill_;
   seen_event_ = true;
   last_fill_ = fill;
-  return held_ && opens_fill && fill >= held_->activate_at_fill();
+  return held_ && opens_fill && fill >= held_->activate_at_fill;
 }
 
-v1::ModelUpdate FillGatedUpdate::take() {
-  v1::ModelUpdate u = std::move(*held_);
+CheckedModel FillGatedUpdate::take() {
+  CheckedModel u = std::move(*held_);
   held_.reset();
   return u;
 }

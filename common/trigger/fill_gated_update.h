@@ -9,28 +9,28 @@
 #include <cstdint>
 #include <optional>
 
-#include "l1t/v1/messages.pb.h"
+#include "common/trigger/checked_model.h"
 
 namespace l1t::trigger {
 
 class FillGatedUpdate {
  public:
-  // Holds update, replacing an older held one; refuses (returns false) one that is not newer
-  // than what is held.
-  bool hold(const v1::ModelUpdate& update);
+  // Holds a checked update, replacing an older held one; refuses (returns false) one that is
+  // not newer than what is held.
+  bool hold(CheckedModel update);
   bool holding() const { return held_.has_value(); }
-  const v1::ModelUpdate& held() const { return *held_; }
+  const CheckedModel& held() const { return *held_; }
 
   // Records the fill of the event about to be decided; true when the held update becomes
   // active before it (then take() it).
   bool on_event(uint32_t fill);
-  v1::ModelUpdate take();
+  CheckedModel take();
   void clear() { held_.reset(); }
 
   uint32_t last_fill() const { return last_fill_; }
 
  private:
-  std::optional<v1::ModelUpdate> held_;
+  std::optional<CheckedModel> held_;
   bool seen_event_ = false;
   uint32_t last_fill_ = 0;
 };

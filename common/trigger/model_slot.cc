@@ -1,22 +1,24 @@
 #include "common/trigger/model_slot.h"
 
-#include "common/transport/model_codec.h"
-
 namespace l1t::trigger {
 
-Offer ModelSlot::offer(const v1::ModelUpdate& update, std::string* why) {
-  if (loaded() && update.version() <= version_) {
-    *why = "version " + std::to_string(update.version()) + " is not newer than " +
-           std::to_string(version_);
-    return Offer::kStale;
-  }
-  nn::FixedModel candidate;
-  if (!transport::decode_model(update, &candidate, why)) return Offer::kRejected;
-  if (loaded() && !transport::same_footprint(model(), candidate, why)) return Offer::kRejected;
+Verdict ModelSlot::check(const v1::ModelUpdate& update, CheckedModel* out, std::string* why) const {
+  return check_model_update(update, loaded() ? &model() : nullptr, version_, out, why);
+}
+
+bool ModelSlot::install(CheckedModel checked) {
+  if (loaded() && checked.version <= version_) return false;
   // Build the new weights completely before the swap, so the swap itself cannot fail.
-  deployed_ = std::make_unique<Deployed>(std::move(candidate));
-  version_ = update.version();
-  return Offer::kApplied;
+  deployed_ = std::make_unique<Deployed>(std::move(checked.model));
+  version_ = checked.version;
+  return true;
+}
+
+Verdict ModelSlot::offer(const v1::ModelUpdate& update, std::string* why) {
+  CheckedModel checked;
+  const Verdict v = check(update, &checked, why);
+  if (v == Verdict::kAccepted) install(std::move(checked));
+  return v;
 }
 
 int ModelSlot::output_frac_bits() const {

@@ -1,6 +1,6 @@
-// The weights in service on an inference node. A new weight set is checked (decodes, checksum,
-// same architecture and precision as deployed, newer version) and swapped in whole: callers
-// swap between events, so no event is ever scored by two weight sets.
+// The weights in service on an inference node. A new weight set passes check_model_update and
+// is swapped in whole: callers swap between events, so no event is ever scored by two weight
+// sets.
 #pragma once
 
 #include <cstdint>
@@ -9,16 +9,20 @@
 
 #include "common/nn/batch_scorer.h"
 #include "common/nn/fixed_model.h"
+#include "common/trigger/checked_model.h"
 #include "l1t/v1/messages.pb.h"
 
 namespace l1t::trigger {
 
-enum class Offer { kApplied, kStale, kRejected };
-
 class ModelSlot {
  public:
-  // The first model offered fixes the footprint: every later one must match it.
-  Offer offer(const v1::ModelUpdate& update, std::string* why);
+  // Checks update against what is in service (the first model fixes the footprint).
+  Verdict check(const v1::ModelUpdate& update, CheckedModel* out, std::string* why) const;
+  // Puts a checked model in service; false (nothing changes) when it is no longer newer, as
+  // when a snapshot overtook a held update.
+  bool install(CheckedModel checked);
+  // check, then install.
+  Verdict offer(const v1::ModelUpdate& update, std::string* why);
 
   bool loaded() const { return deployed_ != nullptr; }
   uint64_t version() const { return version_; }

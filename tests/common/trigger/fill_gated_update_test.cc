@@ -5,10 +5,10 @@
 namespace l1t::trigger {
 namespace {
 
-v1::ModelUpdate update(uint64_t version, uint32_t fill) {
-  v1::ModelUpdate u;
-  u.set_version(version);
-  u.set_activate_at_fill(fill);
+CheckedModel update(uint64_t version, uint32_t fill) {
+  CheckedModel u;
+  u.version = version;
+  u.activate_at_fill = fill;
   return u;
 }
 
@@ -19,7 +19,7 @@ TEST(FillGatedUpdateTest, WaitsForTheBoundaryIntoItsFill) {
   EXPECT_FALSE(g.on_event(1));
   EXPECT_FALSE(g.on_event(1));
   EXPECT_TRUE(g.on_event(2)) << "the first event of fill 2";
-  EXPECT_EQ(g.take().version(), 5u);
+  EXPECT_EQ(g.take().version, 5u);
   EXPECT_FALSE(g.holding());
   EXPECT_FALSE(g.on_event(2));
 }
@@ -33,7 +33,7 @@ TEST(FillGatedUpdateTest, NeverSwapsInsideAFill) {
   EXPECT_FALSE(g.on_event(3));
   EXPECT_FALSE(g.on_event(3));
   EXPECT_TRUE(g.on_event(4));
-  EXPECT_EQ(g.take().version(), 6u);
+  EXPECT_EQ(g.take().version, 6u);
 }
 
 TEST(FillGatedUpdateTest, SkipsBoundariesBeforeItsFill) {
@@ -58,7 +58,7 @@ TEST(FillGatedUpdateTest, KeepsOnlyTheNewestUpdate) {
   EXPECT_TRUE(g.hold(update(9, 2)));
   EXPECT_FALSE(g.hold(update(8, 2))) << "older than the one held";
   EXPECT_TRUE(g.on_event(2));
-  EXPECT_EQ(g.take().version(), 9u);
+  EXPECT_EQ(g.take().version, 9u);
 }
 
 }  // namespace

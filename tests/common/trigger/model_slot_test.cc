@@ -20,10 +20,10 @@ TEST(ModelSlotTest, AppliesNewerVersionsAndIgnoresStaleOnes) {
   ModelSlot slot;
   std::string why;
   EXPECT_FALSE(slot.loaded());
-  EXPECT_EQ(slot.offer(update(1), &why), Offer::kApplied);
+  EXPECT_EQ(slot.offer(update(1), &why), Verdict::kAccepted);
   EXPECT_EQ(slot.version(), 1u);
-  EXPECT_EQ(slot.offer(update(3, 2), &why), Offer::kApplied);
-  EXPECT_EQ(slot.offer(update(2, 3), &why), Offer::kStale);
+  EXPECT_EQ(slot.offer(update(3, 2), &why), Verdict::kAccepted);
+  EXPECT_EQ(slot.offer(update(2, 3), &why), Verdict::kStale);
   EXPECT_EQ(slot.version(), 3u);
   EXPECT_EQ(slot.output_frac_bits(), 10);  // ap_fixed<16,6> sigmoid output
 }
@@ -31,16 +31,16 @@ TEST(ModelSlotTest, AppliesNewerVersionsAndIgnoresStaleOnes) {
 TEST(ModelSlotTest, RefusesAnotherFootprintAndKeepsServingTheOldWeights) {
   ModelSlot slot;
   std::string why;
-  ASSERT_EQ(slot.offer(update(1), &why), Offer::kApplied);
+  ASSERT_EQ(slot.offer(update(1), &why), Verdict::kAccepted);
   nn::QuantisationConfig eight_bit;
   eight_bit.layer.weight = fixed::Spec{8, 3};
-  EXPECT_EQ(slot.offer(update(2, 1, eight_bit), &why), Offer::kRejected);
+  EXPECT_EQ(slot.offer(update(2, 1, eight_bit), &why), Verdict::kRejected);
   EXPECT_NE(why.find("precision"), std::string::npos);
   EXPECT_EQ(slot.version(), 1u);
 
   auto corrupt = update(4);
   corrupt.mutable_layers(0)->mutable_biases()->RemoveLast();
-  EXPECT_EQ(slot.offer(corrupt, &why), Offer::kRejected);
+  EXPECT_EQ(slot.offer(corrupt, &why), Verdict::kRejected);
   EXPECT_EQ(slot.version(), 1u);
   // Scoring still works with the weights in service.
   std::vector<int64_t> x(5, 100), y(1);

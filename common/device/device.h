@@ -1,0 +1,139 @@
+// One process's lifecycle, as FairMQ's devices have it: init (options, config, metrics), channels
+// named for what they carry (bound or connected to endpoints from the config), run (a poll loop
+// that decodes each message and hands it to its channel's handler), drain, and stop (the stats
+// file). A main says only what differs: its node, its channels and their handlers.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+#include <zmq.hpp>
+
+#include "common/config/scenario.h"
+#include "common/metrics/metrics.h"
+#include "common/runtime/process_options.h"
+#include "common/transport/envelope.h"
+#include "common/transport/socket.h"
+
+namespace l1t::device {
+
+enum class Method { kBind, kConnect };
+
+class Device {
+ public:
+  Device(std::string process, const runtime::ProcessOptions& options,
+         const std::string& metrics_address, int metrics_port);
+  Device(const Device&) = delete;
+  Device& operator=(const Device&) = delete;
+
+  const std::string& process() const { return process_; }
+  metrics::Metrics& metrics() { return metrics_; }
+  zmq::context_t& context() { return ctx_; }
+
+  // A socket made the project's way, bound or connected. The
+  // endpoints actually bound (port 0 resolved) go into the ready file under "endpoints".
+  zmq::socket_t& open(const std::string& channel, zmq::socket_type type, Method how,
+                      const std::string& endpoint);
+  // An XPUB that reports a full queue instead of dropping (transport::make_publisher).
+  zmq::socket_t& open_publisher(const std::string& channel, Method how,
+                                const std::string& endpoint);
+  zmq::socket_t& socket(const std::string& channel);
+  const std::string& endpoint(const std::string& channel) const;
+
+  // Each well-framed message on channel with this topic, decoded as Msg with its schema version
+  // checked, goes to handler(Msg&) or handler(Msg&, const transport::Received&) (a ROUTER's
+  // routing id). Every message is counted received; one that fails, or whose topic has no
+  // handler, is counted rejected by reason, logged, and dropped. SUB channels subscribe here.
+  template <class Msg, class F>
+  void on(const std::string& channel, std::string_view topic, F handler);
+  // At most this many messages of channel per turn of the loop (default: all that are queued);
+  // channels are served in the order their first handler was registered.
+  void set_budget(const std::string& channel, size_t per_turn);
+
+  // A task run from the loop at most every period (metrics flushes, heartbeats, progress).
+  void every(std::chrono::milliseconds period, std::function<void()> task);
+
+  // Turns the loop until done() holds or a stop is requested (SIGINT/SIGTERM); returns done().
+  bool run_until(const std::function<bool()>& done,
+                 std::chrono::milliseconds poll = std::chrono::milliseconds(100));
+  // Turns the loop until a stop is requested.
+  void run(std::chrono::milliseconds poll = std::chrono::milliseconds(100));
+  // Handles what is already queued on channel, without waiting (the drain after a stop).
+  void drain(const std::string& channel);
+
+  // The ready file: process, metrics port, bound endpoints, and extra fields.
+  void ready(const nlohmann::json& extra = nlohmann::json::object());
+  // The stats file at exit: process, messages rejected by the device, and the node's counters.
+  void finish(const nlohmann::json& stats);
+
+  uint64_t rejected() const { return rejected_; }
+
+ private:
+  using Decoder = std::function<void(const transport::Received&)>;
+  struct Channel {
+    std::string name;
+    zmq::socket_t socket;
+    bool router = false;
+    std::string endpoint;
+    bool bound = false;
+    size_t budget = 0;  // 0: no limit
+    std::map<std::string, Decoder, std::less<>> topics;
+  };
+  struct Task {
+    std::chrono::milliseconds period;
+    std::function<void()> run;
+    std::chrono::steady_clock::time_point last;
+  };
+
+  Channel& channel(const std::string& name);
+  Channel& add(const std::string& name, zmq::socket_t socket, zmq::socket_type type, Method how,
+               const std::string& endpoint);
+  void subscribe(Channel& c, std::string_view topic);
+  void turn(std::chrono::milliseconds poll);
+  size_t serve(Channel& c, size_t limit);
+  void reject(const std::string& channel, std::string_view reason);
+
+  std::string process_;
+  runtime::ProcessOptions options_;
+  metrics::Metrics metrics_;
+  zmq::context_t ctx_{1};
+  std::vector<std::unique_ptr<Channel>> channels_;
+  std::vector<Channel*> served_;  // channels with handlers, in registration order
+  std::vector<Task> tasks_;
+  uint64_t rejected_ = 0;
+};
+
+// Parses the common options (and those add_options adds), loads the config, installs the stop
+// handlers, then returns body(options, config); 2 on bad options or a bad config.
+int run_main(
+    int argc, char** argv, const std::string& about,
+    const std::function<void(CLI::App&)>& add_options,
+    const std::function<int(const runtime::ProcessOptions&, const config::Scenario&)>& body);
+
+template <class Msg, class F>
+void Device::on(const std::string& name, std::string_view topic, F handler) {
+  Channel& c = channel(name);
+  subscribe(c, topic);
+  auto decoder = [this, &c, topic = std::string(topic), handler = std::move(handler),
+                  msg = std::make_shared<Msg>()](const transport::Received& in) mutable {
+    msg->Clear();
+    const auto r = transport::decode(in.topic, topic, in.payload_view(), msg.get());
+    if (r != transport::Reject::kOk) return reject(c.name, transport::reject_name(r));
+    if constexpr (std::is_invocable_v<F&, Msg&, const transport::Received&>) {
+      handler(*msg, in);
+    } else {
+      handler(*msg);
+    }
+  };
+  c.topics.emplace(std::string(topic), std::move(decoder));
+  if (std::find(served_.begin(), served_.end(), &c) == served_.end()) served_.push_back(&c);
+}
+
+}  // namespace l1t::device

@@ -1,0 +1,25 @@
+#include "common/trigger/checked_model.h"
+
+#include "common/transport/model_codec.h"
+
+namespace l1t::trigger {
+
+Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* deployed,
+                           uint64_t deployed_version, CheckedModel* out, std::string* why) {
+  if (deployed != nullptr && update.version() <= deployed_version) {
+    *why = "version " + std::to_string(update.version()) + " is not newer than " +
+           std::to_string(deployed_version);
+    return Verdict::kStale;
+  }
+  CheckedModel checked;
+  if (!transport::decode_model(update, &checked.model, why)) return Verdict::kRejected;
+  if (deployed != nullptr && !transport::same_footprint(*deployed, checked.model, why)) {
+    return Verdict::kRejected;
+  }
+  checked.version = update.version();
+  checked.activate_at_fill = update.activate_at_fill();
+  *out = std::move(checked);
+  return Verdict::kAccepted;
+}
+
+}  // namespace l1t::trigger

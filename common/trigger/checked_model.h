@@ -1,0 +1,28 @@
+// The one check every weight update takes on its way into service, wherever it enters: it
+// decodes (shapes, precisions, weight ranges, checksum), it has the footprint of the model in
+// service (same architecture and every precision), and it is newer than the version in service.
+// What passes is a CheckedModel: the decoded weights, so nothing downstream decodes again.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/nn/fixed_model.h"
+#include "l1t/v1/messages.pb.h"
+
+namespace l1t::trigger {
+
+struct CheckedModel {
+  uint64_t version = 0;
+  uint32_t activate_at_fill = 0;  // 0: at once; else at the first event of that fill or later
+  nn::FixedModel model;
+};
+
+enum class Verdict { kAccepted, kStale, kRejected };
+
+// deployed is the model in service (nullptr when none yet: any footprint is accepted) and
+// deployed_version its version. On kStale and kRejected, why says what was wrong.
+Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* deployed,
+                           uint64_t deployed_version, CheckedModel* out, std::string* why);
+
+}  // namespace l1t::trigger

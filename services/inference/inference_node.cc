@@ -1,0 +1,249 @@
+#include "services/inference/inference_node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "common/physics/track_word.h"
+#include "common/trigger/event_features.h"
+
+namespace l1t::inference {
+namespace {
+
+trigger::DriftConfig drift_config(const config::InferenceSettings& s) {
+  trigger::DriftConfig d;
+  d.block_events = static_cast<size_t>(s.drift_block_events);
+  d.reference_blocks = static_cast<size_t>(s.drift_reference_blocks);
+  d.slack = s.drift_slack;
+  d.threshold = s.drift_threshold;
+  return d;
+}
+
+}  // namespace
+
+InferenceNode::InferenceNode(const config::InferenceSettings& settings, metrics::Metrics& m,
+                             NowNs now)
+    : settings_(settings),
+      metrics_(m),
+      now_(std::move(now)),
+      decisions_out_(m.sent("decisions")),
+      decisions_dropped_(m.dropped("decisions")),
+      events_total_(m.counter("l1t_events_total", "Events decided")),
+      tracks_total_(m.counter("l1t_tracks_total", "Tracks scored")),
+      accepted_total_(m.counter("l1t_trigger_accepts_total", "Events accepted by the trigger")),
+      version_gauge_(
+          m.gauge("l1t_model_version", "Weight version in service", {{"model", "live"}})),
+      applied_total_(
+          m.counter("l1t_model_updates_total", "Weight updates", {{"result", "applied"}})),
+      refused_total_(
+          m.counter("l1t_model_updates_total", "Weight updates", {{"result", "refused"}})),
+      held_total_(m.counter("l1t_model_updates_total", "Weight updates", {{"result", "held"}})),
+      alarms_total_(m.counter("l1t_drift_alarms_total", "Drift alarms sent to the trainer")),
+      drift_gauge_(m.gauge("l1t_drift_cusum",
+                           "Drift CUSUM of the live model's primary-track "
+                           "fraction, in reference sigmas")),
+      latency_(m.histogram("l1t_decision_latency_seconds",
+                           "From event creation at the emulator to its decision",
+                           metrics::latency_buckets()),
+               metrics::latency_buckets()),
+      stamp_(settings.node),
+      control_stamp_(settings.node),
+      drift_(drift_config(settings)) {}
+
+void InferenceNode::on_model(const v1::ModelUpdate& update, Source source) {
+  std::string why;
+  if (source == Source::kSnapshot && update.version() == 1 && !frozen_.loaded()) {
+    if (frozen_.offer(update, &why) != trigger::Verdict::kAccepted) {
+      spdlog::warn("inference: frozen model refused: {}", why);
+    }
+  }
+  // A snapshot is what the trainer serves now: a node that (re)starts takes it at once.
+  const bool waits = source == Source::kBroadcast && update.activate_at_fill() > 0;
+  if (waits && live_.loaded()) return hold(update);
+  trigger::CheckedModel checked;
+  switch (live_.check(update, &checked, &why)) {
+    case trigger::Verdict::kAccepted:
+      return apply(std::move(checked));
+    case trigger::Verdict::kStale:
+      spdlog::debug("inference: ignored weights: {}", why);
+      return;
+    case trigger::Verdict::kRejected:
+      return refuse(update, source, why);
+  }
+}
+
+// Checked now, kept until its fill boundary (see FillGatedUpdate).
+void InferenceNode::hold(const v1::ModelUpdate& update) {
+  std::string why;
+  trigger::CheckedModel checked;
+  switch (live_.check(update, &checked, &why)) {
+    case trigger::Verdict::kAccepted:
+      break;
+    case trigger::Verdict::kStale:
+      spdlog::debug("inference: ignored weights v{}: {}", update.version(), why);
+      return;
+    case trigger::Verdict::kRejected:
+      return refuse(update, Source::kBroadcast, why);
+  }
+  if (!pending_.hold(std::move(checked))) return;
+  ++counters_.versions_held;
+  held_total_.Increment();
+  spdlog::info("inference: holding weights v{} until the boundary into fill {} (now in fill {})",
+               update.version(), update.activate_at_fill(), pending_.last_fill());
+}
+
+void InferenceNode::apply(trigger::CheckedModel checked) {
+  const uint64_t version = checked.version;
+  if (!live_.install(std::move(checked))) {
+    spdlog::debug("inference: ignored weights v{}: v{} is in service", version, live_.version());
+    return;
+  }
+  ++counters_.versions_applied;
+  applied_total_.Increment();
+  version_gauge_.Set(static_cast<double>(live_.version()));
+  spdlog::info("inference: applied weights v{} after {} events", live_.version(), counters_.events);
+  // A pending update older than the one now live will never be wanted.
+  if (pending_.holding() && pending_.held().version <= live_.version()) pending_.clear();
+  drift_.reset();  // new weights, new score distribution: a new reference
+}
+
+void InferenceNode::refuse(const v1::ModelUpdate& update, Source source, const std::string& why) {
+  ++counters_.versions_refused;
+  refused_total_.Increment();
+  metrics_.rejected(source == Source::kSnapshot ? "snapshot" : "weights", "model").Increment();
+  spdlog::warn("inference: refused weights v{}: {}", update.version(), why);
+}
+
+const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
+  if (!physics::unpack_tracks(event.track_words(), &tracks_) ||
+      tracks_.size() != event.n_tracks()) {
+    metrics_.rejected("events", "track_words").Increment();
+    ++counters_.rejected;
+    spdlog::warn("inference: event {} has {} bytes of track words for {} tracks; skipped",
+                 event.event_id(), event.track_words().size(), event.n_tracks());
+    return nullptr;
+  }
+  counters_.sequence_gaps += sequence_.observe(event.header().sequence());
+  const bool new_fill = event.fill() != pending_.last_fill() || counters_.events == 0;
+  // Between events, never during one: a held update goes live at its fill boundary.
+  if (pending_.on_event(event.fill())) {
+    trigger::CheckedModel update = pending_.take();
+    spdlog::info("inference: fill {} begins: weights v{} become active", event.fill(),
+                 update.version);
+    apply(std::move(update));
+  }
+  if (new_fill) heartbeat();
+
+  decision_.Clear();
+  decision_.set_pv_z0(trigger::event_features(tracks_, &features_));
+  trigger::quantise_inputs(features_, live_.model().input, &inputs_);
+  const size_t n = tracks_.size();
+  const double threshold_raw = settings_.score_threshold * (1 << live_.output_frac_bits());
+  double ht_live = 0, ht_frozen = 0;
+  size_t primary_live = 0;
+  for (auto [slot, field, ht] : {std::tuple{&live_, decision_.mutable_score_live(), &ht_live},
+                                 {&frozen_, decision_.mutable_score_static(), &ht_frozen}}) {
+    scores_.resize(n);
+    slot->scorer().score(inputs_.data(), n, scores_.data());
+    field->Resize(static_cast<int>(n), 0);
+    for (size_t t = 0; t < n; ++t) {
+      (*field)[t] = static_cast<int32_t>(scores_[t]);
+      if (scores_[t] >= threshold_raw) {
+        *ht += tracks_[t].pt();
+        if (slot == &live_) ++primary_live;
+      }
+    }
+  }
+  if (n > 0) watch_drift(static_cast<double>(primary_live) / static_cast<double>(n), event.fill());
+  stamp_.stamp(decision_.mutable_header());
+  decision_.set_event_id(event.event_id());
+  decision_.set_node(settings_.node);
+  decision_.set_model_version(live_.version());
+  *decision_.mutable_degradation() = event.degradation();
+  decision_.set_score_frac_bits(live_.output_frac_bits());
+  decision_.set_track_ht_live(ht_live);
+  decision_.set_track_ht_static(ht_frozen);
+  decision_.set_accept(ht_live > settings_.accept_ht_gev);
+  decision_.set_event_timestamp_ns(event.timestamp_ns());
+  const int64_t now = now_();
+  decision_.set_decided_unix_ns(now);
+  latency_.observe(1e-9 * static_cast<double>(now - event.timestamp_ns()));
+
+  ++counters_.events;
+  counters_.tracks += n;
+  events_total_.Increment();
+  tracks_total_.Increment(static_cast<double>(n));
+  if (decision_.accept()) accepted_total_.Increment();
+  return &decision_;
+}
+
+void InferenceNode::decision_sent(bool queued) {
+  if (queued) {
+    decisions_out_.Increment();
+  } else {
+    decisions_dropped_.Increment();
+    ++counters_.dropped;
+  }
+}
+
+void InferenceNode::heartbeat() {
+  if (!to_trainer_) return;
+  v1::Heartbeat hb;
+  control_stamp_.stamp(hb.mutable_header());
+  hb.set_process(settings_.node);
+  hb.set_state("running");
+  hb.set_messages_in(counters_.events);
+  hb.set_messages_out(counters_.events - counters_.dropped);
+  hb.set_fill(pending_.last_fill());
+  to_trainer_(transport::kTopicHeartbeat, hb);
+}
+
+void InferenceNode::flush_metrics() {
+  latency_.flush();
+  drift_gauge_.Set(std::max(drift_.cusum_up(), drift_.cusum_down()));
+}
+
+// The live model's per-event fraction of tracks scored as primary, watched for drift.
+void InferenceNode::watch_drift(double fraction, uint32_t fill) {
+  trigger::DriftAlarmInfo info;
+  if (!drift_.observe(fraction, &info)) return;
+  ++counters_.drift_alarms;
+  alarms_total_.Increment();
+  v1::DriftAlarm alarm;
+  control_stamp_.stamp(alarm.mutable_header());
+  alarm.set_node(settings_.node);
+  alarm.set_fill(fill);
+  alarm.set_model_version(live_.version());
+  alarm.set_statistic("fraction_scored_primary");
+  alarm.set_reference_mean(info.reference_mean);
+  alarm.set_reference_sigma(info.reference_sigma);
+  alarm.set_recent_mean(info.recent_mean);
+  alarm.set_cusum(info.cusum);
+  alarm.set_threshold(drift_.config().threshold);
+  alarm.set_direction(info.direction);
+  alarm.set_events(info.events);
+  spdlog::info(
+      "inference: drift alarm with v{}: primary fraction {} from {:.4f} +- {:.4f} to {:.4f} "
+      "over {} events",
+      live_.version(), info.direction > 0 ? "rose" : "fell", info.reference_mean,
+      info.reference_sigma, info.recent_mean, info.events);
+  if (!to_trainer_ || !to_trainer_(transport::kTopicAlarm, alarm)) {
+    metrics_.dropped("alarms").Increment();
+  }
+}
+
+nlohmann::json InferenceNode::stats() const {
+  const Counters& c = counters_;
+  return {{"events_decided", c.events},
+          {"tracks_scored", c.tracks},
+          {"decisions_dropped", c.dropped},
+          {"model_versions_applied", c.versions_applied},
+          {"model_versions_refused", c.versions_refused},
+          {"model_versions_held", c.versions_held},
+          {"drift_alarms", c.drift_alarms},
+          {"model_version_final", live_.version()},
+          {"event_sequence_gaps", c.sequence_gaps}};
+}
+
+}  // namespace l1t::inference

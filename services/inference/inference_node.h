@@ -1,0 +1,102 @@
+// The inference node without its sockets: scores every track of every event with the live and
+// the frozen model in bit-exact fixed point, swaps in new weights between events (an update
+// marked for a fill waits for that fill's boundary), and watches the live model's scores for
+// drift. What it tells the trainer (heartbeats with the current fill, drift alarms) goes out
+// through an injected sender, so the node runs in-process in tests.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "common/config/scenario.h"
+#include "common/metrics/metrics.h"
+#include "common/physics/track.h"
+#include "common/transport/envelope.h"
+#include "common/trigger/drift_detector.h"
+#include "common/trigger/fill_gated_update.h"
+#include "common/trigger/model_slot.h"
+
+namespace google::protobuf {
+class MessageLite;
+}
+
+namespace l1t::inference {
+
+struct Counters {
+  uint64_t events = 0;
+  uint64_t tracks = 0;
+  uint64_t rejected = 0;  // events with bad track words
+  uint64_t dropped = 0;   // decisions the publisher could not queue
+  uint64_t versions_applied = 0;
+  uint64_t versions_refused = 0;
+  uint64_t versions_held = 0;  // waited for a fill boundary
+  uint64_t sequence_gaps = 0;
+  uint64_t drift_alarms = 0;
+};
+
+class InferenceNode {
+ public:
+  // Sends a message to the trainer; false when it could not be queued.
+  using Sender = std::function<bool(std::string_view topic, const google::protobuf::MessageLite&)>;
+  using NowNs = std::function<int64_t()>;  // wall-clock ns, as event timestamps are
+
+  InferenceNode(const config::InferenceSettings& settings, metrics::Metrics& m,
+                NowNs now = transport::unix_now_ns);
+
+  void set_trainer_sender(Sender send) { to_trainer_ = std::move(send); }
+
+  // Where an update comes from: a snapshot is what the trainer serves now (taken at once); a
+  // broadcast may be marked for a fill boundary.
+  enum class Source { kSnapshot, kBroadcast };
+  // A weight update: the live slot takes it if it passes the check. The first snapshot of
+  // version 1 fills the frozen (never retrained) slot as well.
+  void on_model(const v1::ModelUpdate& update, Source source);
+
+  // Decides one event; nullptr when its track words are bad (counted). The decision stays valid
+  // until the next call.
+  const v1::Decision* on_event(const v1::Event& event);
+  // Whether the last decision was queued by the publisher (a drop is counted).
+  void decision_sent(bool queued);
+
+  // Tells the trainer this node is alive and which fill it is in (fill_boundary policy).
+  void heartbeat();
+  void flush_metrics();
+
+  bool ready() const { return live_.loaded() && frozen_.loaded(); }
+  uint64_t live_version() const { return live_.version(); }
+  const Counters& counters() const { return counters_; }
+  nlohmann::json stats() const;
+
+ private:
+  void hold(const v1::ModelUpdate& update);  // from a broadcast
+  void apply(trigger::CheckedModel checked);
+  void refuse(const v1::ModelUpdate& update, Source source, const std::string& why);
+  void watch_drift(double fraction, uint32_t fill);
+
+  const config::InferenceSettings settings_;
+  metrics::Metrics& metrics_;
+  NowNs now_;
+  Sender to_trainer_;
+  prometheus::Counter &decisions_out_, &decisions_dropped_;
+  prometheus::Counter &events_total_, &tracks_total_, &accepted_total_;
+  prometheus::Gauge& version_gauge_;
+  prometheus::Counter &applied_total_, &refused_total_, &held_total_, &alarms_total_;
+  prometheus::Gauge& drift_gauge_;
+  metrics::BufferedHistogram latency_;
+  transport::HeaderStamper stamp_;
+  transport::HeaderStamper control_stamp_;  // alarms and heartbeats to the trainer
+  transport::SequenceTracker sequence_;
+  trigger::ModelSlot live_, frozen_;
+  trigger::FillGatedUpdate pending_;
+  trigger::DriftDetector drift_;
+  Counters counters_;
+  v1::Decision decision_;
+  std::vector<physics::Track> tracks_;
+  std::vector<float> features_;
+  std::vector<int64_t> inputs_, scores_;
+};
+
+}  // namespace l1t::inference
