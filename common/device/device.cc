@@ -8,7 +8,9 @@ namespace l1t::device {
 
 Device::Device(std::string process, const runtime::ProcessOptions& options,
                const std::string& metrics_address, int metrics_port)
-    : process_(std::move(process)), options_(options), metrics_(metrics_address, metrics_port) {}
+    : process_(std::move(process)), options_(options), metrics_(metrics_address, metrics_port) {
+  runtime::install_stop_handlers();
+}
 
 Device::Channel& Device::add(const std::string& name, zmq::socket_t socket, zmq::socket_type type,
                              Method how, const std::string& endpoint) {
@@ -52,6 +54,18 @@ const std::string& Device::endpoint(const std::string& name) const {
 
 void Device::subscribe(Channel& c, std::string_view topic) {
   if (c.socket.get(zmq::sockopt::type) == ZMQ_SUB) c.socket.set(zmq::sockopt::subscribe, topic);
+}
+
+void Device::add_handler(Channel& c, std::string_view topic, Decoder decoder) {
+  c.topics.emplace(std::string(topic), std::move(decoder));
+  if (std::find(served_.begin(), served_.end(), &c) == served_.end()) served_.push_back(&c);
+}
+
+void Device::on_frames(const std::string& name, std::string_view topic,
+                       std::function<void(const transport::Received&)> handler) {
+  Channel& c = channel(name);
+  subscribe(c, topic);
+  add_handler(c, topic, std::move(handler));
 }
 
 void Device::set_budget(const std::string& name, size_t per_turn) {
@@ -152,7 +166,6 @@ int run_main(
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(options, &cfg)) return 2;
-  runtime::install_stop_handlers();
   return body(options, cfg);
 }
 

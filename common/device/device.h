@@ -28,6 +28,7 @@ enum class Method { kBind, kConnect };
 
 class Device {
  public:
+  // Installs the stop handlers: from here SIGINT/SIGTERM ask the loop to stop and drain.
   Device(std::string process, const runtime::ProcessOptions& options,
          const std::string& metrics_address, int metrics_port);
   Device(const Device&) = delete;
@@ -53,6 +54,10 @@ class Device {
   // handler, is counted rejected by reason, logged, and dropped. SUB channels subscribe here.
   template <class Msg, class F>
   void on(const std::string& channel, std::string_view topic, F handler);
+  // Each well-framed message on channel with this topic as it came, undecoded (a capture keeps
+  // the bytes on the wire).
+  void on_frames(const std::string& channel, std::string_view topic,
+                 std::function<void(const transport::Received&)> handler);
   // At most this many messages of channel per turn of the loop (default: all that are queued);
   // channels are served in the order their first handler was registered.
   void set_budget(const std::string& channel, size_t per_turn);
@@ -96,6 +101,7 @@ class Device {
   Channel& add(const std::string& name, zmq::socket_t socket, zmq::socket_type type, Method how,
                const std::string& endpoint);
   void subscribe(Channel& c, std::string_view topic);
+  void add_handler(Channel& c, std::string_view topic, Decoder decoder);
   void turn(std::chrono::milliseconds poll);
   size_t serve(Channel& c, size_t limit);
   void reject(const std::string& channel, std::string_view reason);
@@ -110,8 +116,9 @@ class Device {
   uint64_t rejected_ = 0;
 };
 
-// Parses the common options (and those add_options adds), loads the config, installs the stop
-// handlers, then returns body(options, config); 2 on bad options or a bad config.
+// Parses the common options (and those add_options adds), loads the config, then returns
+// body(options, config); 2 on bad options or a bad config. The stop handlers come with the
+// Device, so a tool mode that makes none still ends at the first signal.
 int run_main(
     int argc, char** argv, const std::string& about,
     const std::function<void(CLI::App&)>& add_options,
@@ -132,8 +139,7 @@ void Device::on(const std::string& name, std::string_view topic, F handler) {
       handler(*msg);
     }
   };
-  c.topics.emplace(std::string(topic), std::move(decoder));
-  if (std::find(served_.begin(), served_.end(), &c) == served_.end()) served_.push_back(&c);
+  add_handler(c, topic, std::move(decoder));
 }
 
 }  // namespace l1t::device

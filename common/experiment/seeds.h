@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/hash/fnv1a.h"
+
 namespace l1t::experiment {
 
 // SplitMix64's finaliser: a bijective mix with good avalanche.
@@ -16,11 +18,7 @@ inline uint64_t mix64(uint64_t z) {
 }
 
 // FNV-1a of a label, so streams can be named ("train", "adam") rather than numbered.
-inline uint64_t label_hash(std::string_view label) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : label) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  return h;
-}
+inline uint64_t label_hash(std::string_view label) { return hash::fnv1a(label); }
 
 inline uint64_t derive_seed(uint64_t seed, std::string_view label, uint64_t index = 0) {
   return mix64(mix64(seed ^ label_hash(label)) + index);

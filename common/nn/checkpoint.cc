@@ -1,14 +1,11 @@
 #include "common/nn/checkpoint.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "common/files/atomic_file.h"
+#include "common/hash/fnv1a.h"
 #include "common/nn/adam.h"
 #include "common/nn/continual_learner.h"
 
@@ -17,15 +14,6 @@ namespace {
 
 constexpr char kMagic[8] = {'L', '1', 'T', 'C', 'K', 'P', 'T', '\n'};
 constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;
-
-uint64_t fnv1a(std::string_view bytes) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 class Writer {
  public:
@@ -167,7 +155,7 @@ std::string encode_checkpoint(const TrainerCheckpoint& c) {
   out.str().append(kMagic, sizeof kMagic);
   out.pod(kCheckpointFormat);
   out.pod<uint64_t>(p.str().size());
-  out.pod(fnv1a(p.str()));
+  out.pod(hash::fnv1a(p.str()));
   out.str() += p.str();
   return std::move(out.str());
 }
@@ -194,7 +182,7 @@ bool decode_checkpoint(std::string_view bytes, TrainerCheckpoint* c, std::string
              " bytes, header says " + std::to_string(size);
     return false;
   }
-  if (fnv1a(payload) != checksum) {
+  if (hash::fnv1a(payload) != checksum) {
     *error = "checkpoint checksum mismatch (corrupt file)";
     return false;
   }
@@ -237,44 +225,7 @@ bool decode_checkpoint(std::string_view bytes, TrainerCheckpoint* c, std::string
 }
 
 bool write_checkpoint(const std::string& path, const TrainerCheckpoint& c, std::string* error) {
-  const std::string bytes = encode_checkpoint(c);
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    *error = "cannot create " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      *error = "cannot write " + tmp + ": " + std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return false;
-    }
-    done += static_cast<size_t>(w);
-  }
-  // The data must be on disk before the rename makes it the checkpoint.
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    *error = "cannot flush " + tmp + ": " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);  // makes the rename itself durable
-    ::close(dfd);
-  }
-  return true;
+  return files::write_atomically(path, encode_checkpoint(c), error);
 }
 
 bool read_checkpoint(const std::string& path, TrainerCheckpoint* c, std::string* error) {

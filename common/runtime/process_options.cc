@@ -2,8 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
 #include <fstream>
+
+#include "common/files/atomic_file.h"
 
 namespace l1t::runtime {
 
@@ -28,16 +29,12 @@ bool load_process_config(const ProcessOptions& o, config::Scenario* scenario) {
 
 bool write_json_file(const std::string& path, const nlohmann::json& value) {
   if (path.empty()) return true;
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) return false;
-    out << value.dump(2) << "\n";
-    if (!out) return false;
+  std::string error;
+  if (!files::write_atomically(path, value.dump(2) + "\n", &error)) {
+    spdlog::warn("{}", error);  // callers report the failure; this says why
+    return false;
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
+  return true;
 }
 
 bool read_json_file(const std::string& path, nlohmann::json* value) {

@@ -1,30 +1,28 @@
 #include "common/transport/model_codec.h"
 
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "common/files/atomic_file.h"
+#include "common/hash/fnv1a.h"
 #include "common/nn/fixed_predict.h"
 
 namespace l1t::transport {
 namespace {
 
-class Fnv1a {
+// The checksum's fields: integers as their 8 native bytes, strings followed by a zero int64.
+class ChecksumFields {
  public:
-  void add(const void* data, size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) hash_ = (hash_ ^ p[i]) * 0x100000001b3ULL;
-  }
+  void add(int64_t v) { h_.update(&v, sizeof v); }
   void add(const std::string& s) {
-    add(s.data(), s.size());
+    h_.update(s);
     add(int64_t{0});  // separator, so "ab"+"c" differs from "a"+"bc"
   }
-  void add(int64_t v) { add(&v, sizeof v); }
-  uint64_t value() const { return hash_; }
+  uint64_t value() const { return h_.value(); }
 
  private:
-  uint64_t hash_ = 0xcbf29ce484222325ULL;
+  hash::Fnv1a h_;
 };
 
 const char* activation_name(nn::Activation a) {
@@ -69,7 +67,7 @@ bool in_range(const std::vector<int64_t>& raw, const fixed::Spec& spec) {
 }  // namespace
 
 uint64_t model_checksum(const nn::FixedModel& model) {
-  Fnv1a h;
+  ChecksumFields h;
   h.add(model.input.str());
   h.add(model.sigmoid_table.str());
   h.add(int64_t{model.sigmoid_table_size});
@@ -209,21 +207,12 @@ bool same_footprint(const nn::FixedModel& deployed, const nn::FixedModel& candid
 }
 
 bool write_model_file(const std::string& path, const v1::ModelUpdate& update, std::string* error) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !update.SerializeToOstream(&out)) {
-      *error = "cannot write " + tmp;
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);  // atomic: readers never see half a file
-  if (ec) {
-    *error = "cannot rename " + tmp + ": " + ec.message();
+  std::string bytes;
+  if (!update.SerializeToString(&bytes)) {
+    *error = "cannot serialise the model update for " + path;
     return false;
   }
-  return true;
+  return files::write_atomically(path, bytes, error);  // readers never see half a file
 }
 
 bool read_model_file(const std::string& path, v1::ModelUpdate* update, std::string* error) {

@@ -5,21 +5,15 @@
 
 #include "common/physics/track.h"
 #include "common/physics/tracker_degradation.h"
+#include "common/trigger/degradation_codec.h"
 
 namespace l1t::trigger {
 namespace {
 
+// The sender's scenario name when it gave one, else the decoded parameters.
 std::string tracker_label(const v1::DegradationState& d) {
   if (!d.scenario().empty()) return d.scenario();
-  physics::TrackerDegradation t;
-  t.bias_rail_fraction = d.bias_rail_fraction();
-  t.bad_strip_fraction = d.bad_strip_fraction();
-  t.dead_region = {d.dead_eta_min(), d.dead_eta_max(), d.dead_phi_min(), d.dead_phi_max()};
-  t.z0_shift_cm = d.z0_shift_cm();
-  // proto3 leaves unset doubles at 0: a sender that never set the scales meant 1.
-  t.pt_scale = d.pt_scale() == 0 ? 1 : d.pt_scale();
-  t.resolution_scale = d.resolution_scale() == 0 ? 1 : d.resolution_scale();
-  return physics::to_string(t);
+  return physics::to_string(from_wire(d).tracker);
 }
 
 }  // namespace

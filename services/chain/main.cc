@@ -11,13 +11,12 @@
 
 #include "common/capture/capture_reader.h"
 #include "common/config/run_plan.h"
-#include "common/metrics/metrics.h"
-#include "common/monitor/drift_gauges.h"
+#include "common/device/device.h"
+#include "common/monitor/monitor_node.h"
 #include "common/runtime/child_process.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
-#include "common/transport/socket.h"
 #include "common/trigger/decision_monitor.h"
 
 using namespace l1t;
@@ -202,23 +201,24 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  zmq::context_t ctx(1);
-  auto decisions = transport::make_socket(ctx, zmq::socket_type::sub);
-  decisions.set(zmq::sockopt::subscribe, transport::kTopicDecision);
-  const std::string decisions_ep =
-      transport::bind(decisions, o.ephemeral ? "tcp://127.0.0.1:*" : cfg.endpoints.decisions);
-  auto truth = transport::make_socket(ctx, zmq::socket_type::sub);
-  truth.set(zmq::sockopt::subscribe, transport::kTopicTruth);
-  truth.set(zmq::sockopt::subscribe, transport::kTopicHeartbeat);
-
-  // The launcher is the local chain's monitor: it serves the same drift series as l1t-monitor.
+  // The launcher is the local chain's monitor: the same node and series as l1t-monitor.
   // Started before any process, so that no truth queues up while its HTTP server starts.
-  metrics::Metrics monitor_metrics(cfg.metrics.bind_address, o.ephemeral ? 0 : cfg.metrics.monitor);
-  monitor::DriftGauges gauges(monitor_metrics);
-  runtime::write_json_file(o.work_dir + "/monitor.ready.json",
-                           {{"process", "monitor"},
-                            {"metrics_port", monitor_metrics.port()},
-                            {"endpoints", {{"decisions", decisions_ep}}}});
+  runtime::ProcessOptions monitor_options;
+  monitor_options.ready_file = o.work_dir + "/monitor.ready.json";
+  device::Device dev("monitor", monitor_options, cfg.metrics.bind_address,
+                     o.ephemeral ? 0 : cfg.metrics.monitor);
+  monitor::MonitorNode node(dev.metrics(), cfg.inference.score_threshold);
+  const trigger::DecisionMonitor& monitor = node.monitor();
+  dev.open("decisions", zmq::socket_type::sub, device::Method::kBind,
+           o.ephemeral ? "tcp://127.0.0.1:*" : cfg.endpoints.decisions);
+  std::optional<Clock::time_point> t_first_decision, t_last_decision;
+  dev.on<v1::Decision>("decisions", transport::kTopicDecision, [&](const v1::Decision& d) {
+    node.on_decision(d);
+    t_last_decision = Clock::now();
+    if (!t_first_decision) t_first_decision = t_last_decision;
+  });
+  dev.ready();
+  const std::string decisions_ep = dev.endpoint("decisions");
 
   Chain chain(o);
   Service trainer("trainer"), emulator(o.replay.empty() ? "emulator" : "replay"),
@@ -250,7 +250,16 @@ int main(int argc, char** argv) {
     return fail(error);
   }
   const json& ee = emulator.ready["endpoints"];
-  truth.connect(ee["truth"].get<std::string>());
+  // Truth and the emulator's end-of-run heartbeat share its truth endpoint, known only now.
+  std::optional<uint64_t> finished_with;  // events the emulator says it generated
+  std::optional<Clock::time_point> t_finished;
+  dev.open("truth", zmq::socket_type::sub, device::Method::kConnect,
+           ee["truth"].get<std::string>());
+  dev.on<v1::Truth>("truth", transport::kTopicTruth, [&](const v1::Truth& t) { node.on_truth(t); });
+  dev.on<v1::Heartbeat>("truth", transport::kTopicHeartbeat, [&](const v1::Heartbeat& beat) {
+    finished_with = beat.messages_out();
+    t_finished = Clock::now();
+  });
   if (!chain.start(inference,
                    {"endpoints.events=" + ee["events"].get<std::string>(),
                     "endpoints.weights=" + te["weights"].get<std::string>(),
@@ -274,66 +283,38 @@ int main(int argc, char** argv) {
     }
   }
 
-  trigger::DecisionMonitor monitor(cfg.inference.score_threshold);
   const uint64_t expected = o.replay.empty() ? plan.total_events() : replay_events;
-  std::optional<uint64_t> finished_with;  // events the emulator says it generated
   const auto t_start = Clock::now();
   auto t_progress = t_start;
-  std::optional<Clock::time_point> t_finished, t_first_decision, t_last_decision;
-  uint64_t last_joined = 0, rejected = 0;
+  uint64_t last_joined = 0;
   bool failed = false;
   std::string failure;
-  v1::Decision decision;
-  v1::Truth truth_msg;
-  v1::Heartbeat beat;
 
-  while (!runtime::stop_requested()) {
-    zmq::pollitem_t items[] = {{decisions.handle(), 0, ZMQ_POLLIN, 0},
-                               {truth.handle(), 0, ZMQ_POLLIN, 0}};
-    transport::poll(items, 2, std::chrono::milliseconds(50));
-    while (auto msg = transport::receive(decisions)) {
-      if (transport::decode(msg->topic, transport::kTopicDecision, msg->payload_view(),
-                            &decision) != transport::Reject::kOk) {
-        ++rejected;
-        continue;
-      }
-      monitor.on_decision(decision);
-      t_last_decision = Clock::now();
-      if (!t_first_decision) t_first_decision = t_last_decision;
-    }
-    while (auto msg = transport::receive(truth)) {
-      if (msg->topic == transport::kTopicHeartbeat) {
-        if (transport::decode(msg->topic, transport::kTopicHeartbeat, msg->payload_view(), &beat) ==
-            transport::Reject::kOk) {
-          finished_with = beat.messages_out();
-          t_finished = Clock::now();
-        }
-      } else if (transport::decode(msg->topic, transport::kTopicTruth, msg->payload_view(),
-                                   &truth_msg) == transport::Reject::kOk) {
-        monitor.on_truth(truth_msg);
-      } else {
-        ++rejected;
-      }
-    }
+  dev.every(std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::duration<double>(o.progress_s)),
+            [&] {
+              const auto now = Clock::now();
+              const double elapsed = std::chrono::duration<double>(now - t_start).count();
+              const double rate = (monitor.joined() - last_joined) /
+                                  std::chrono::duration<double>(now - t_progress).count();
+              last_joined = monitor.joined();
+              t_progress = now;
+              node.flush();
+              const auto [acc_live, acc_frozen] = monitor.rolling_accuracy();
+              const auto& cur = monitor.current_level();
+              std::printf(
+                  "[%6.1f s] %7llu/%llu events  %6.0f ev/s  level %2u smear %4.1f%% tracker %s  "
+                  "model v%-3llu acc live %.4f frozen %.4f\n",
+                  elapsed, static_cast<unsigned long long>(monitor.joined()),
+                  static_cast<unsigned long long>(expected), rate, cur ? cur->level : 0,
+                  cur ? 100 * cur->smear : 0.0, cur ? cur->tracker.c_str() : "none",
+                  static_cast<unsigned long long>(monitor.latest_version()), acc_live, acc_frozen);
+              std::fflush(stdout);
+            });
+  // Checked after every turn of the loop: a process died, the run is over, or it took too long.
+  auto done = [&] {
     const auto now = Clock::now();
     const double elapsed = std::chrono::duration<double>(now - t_start).count();
-    if (std::chrono::duration<double>(now - t_progress).count() >= o.progress_s) {
-      const double rate = (monitor.joined() - last_joined) /
-                          std::chrono::duration<double>(now - t_progress).count();
-      last_joined = monitor.joined();
-      t_progress = now;
-      gauges.update(monitor);
-      const auto [acc_live, acc_frozen] = monitor.rolling_accuracy();
-      const auto& cur = monitor.current_level();
-      std::printf(
-          "[%6.1f s] %7llu/%llu events  %6.0f ev/s  level %2u smear %4.1f%% tracker %s  "
-          "model v%-3llu acc live %.4f frozen %.4f\n",
-          elapsed, static_cast<unsigned long long>(monitor.joined()),
-          static_cast<unsigned long long>(expected), rate, cur ? cur->level : 0,
-          cur ? 100 * cur->smear : 0.0, cur ? cur->tracker.c_str() : "none",
-          static_cast<unsigned long long>(monitor.latest_version()), acc_live, acc_frozen);
-      std::fflush(stdout);
-    }
     for (Service* s : {&trainer, &inference, &labeller}) {
       if (auto code = s->child.exit_code()) {
         failed = true;
@@ -346,19 +327,21 @@ int main(int argc, char** argv) {
     }
     if (failed) {
       spdlog::error("chain: {}", failure);
-      break;
+      return true;
     }
-    if (finished_with && monitor.joined() + monitor.mismatched() >= *finished_with) break;
+    if (finished_with && monitor.joined() + monitor.mismatched() >= *finished_with) return true;
     if (t_finished && now - *t_finished > std::chrono::seconds(10)) {
       spdlog::warn("chain: {} events never got a decision", *finished_with - monitor.joined());
-      break;
+      return true;
     }
     if (elapsed > o.timeout_s) {
       failed = true;
       failure = "the scenario did not finish within " + std::to_string(o.timeout_s) + " s";
-      break;
+      return true;
     }
-  }
+    return false;
+  };
+  dev.run_until(done, std::chrono::milliseconds(50));
   if (runtime::stop_requested() && !finished_with) {
     failed = true;
     failure = "interrupted before the scenario finished";
@@ -400,7 +383,7 @@ int main(int argc, char** argv) {
       {"throughput_events_per_s", span > 0 ? monitor.joined() / span : 0.0},
       {"decision_latency_p50_s", monitor.latency_quantile(0.50)},
       {"decision_latency_p99_s", monitor.latency_quantile(0.99)},
-      {"messages_rejected_by_monitor", rejected},
+      {"messages_rejected_by_monitor", dev.rejected()},
       {"drops",
        {{"emulator_push", emulator.stats.value("events_dropped", uint64_t{0})},
         {"emulator_pub", emulator.stats.value("pub_dropped", uint64_t{0})},

@@ -7,6 +7,7 @@
 // a HepMC3 file instead of the built-in tt-bar; with --hepmc-pileup FILE
 // (emulator.hepmc_pileup_file) each pile-up vertex is an interaction drawn from a HepMC3
 // minimum-bias file instead of the built-in Tsallis model (event_inputs.h).
+// Each event's messages are built without sockets (event_assembly.h); this file is wiring.
 // Offline modes open no socket: --describe prints sample statistics, --export writes labelled
 // track tables per degradation level.
 #include <spdlog/spdlog.h>
@@ -17,41 +18,24 @@
 
 #include "common/config/physics_settings.h"
 #include "common/config/run_plan.h"
+#include "common/device/device.h"
 #include "common/metrics/metrics.h"
 #include "common/physics/degradation_schedule.h"
 #include "common/physics/event_generator.h"
 #include "common/physics/event_statistics.h"
 #include "common/physics/track_table_export.h"
-#include "common/physics/track_word.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
 #include "common/transport/event_outlet.h"
-#include "common/transport/socket.h"
 #include "common/trigger/event_features.h"
+#include "services/emulator/event_assembly.h"
 #include "services/emulator/event_inputs.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// The wire form of a degradation state: every parameter, and the preset's name if it is one.
-void fill_degradation(const physics::DegradationState& s, v1::DegradationState* out) {
-  const physics::TrackerDegradation& t = s.tracker;
-  out->set_level(static_cast<uint32_t>(s.level));
-  out->set_smear(s.smear);
-  out->set_scenario(std::string(physics::tracker_scenario_name(t)));
-  out->set_bias_rail_fraction(t.bias_rail_fraction);
-  out->set_bad_strip_fraction(t.bad_strip_fraction);
-  out->set_dead_eta_min(t.dead_region.eta_min);
-  out->set_dead_eta_max(t.dead_region.eta_max);
-  out->set_dead_phi_min(t.dead_region.phi_min);
-  out->set_dead_phi_max(t.dead_region.phi_max);
-  out->set_z0_shift_cm(t.z0_shift_cm);
-  out->set_pt_scale(t.pt_scale);
-  out->set_resolution_scale(t.resolution_scale);
-}
 
 struct OfflineOptions {
   bool describe = false;
@@ -154,34 +138,10 @@ int run_export(const config::Scenario& cfg, const config::RunPlan& plan, const O
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"l1t-emulator: detector events with time-dependent degradation"};
-  runtime::ProcessOptions options;
-  runtime::add_process_options(app, &options);
-  OfflineOptions offline;
-  add_offline_options(app, &offline);
-  std::string hepmc_file, hepmc_pileup_file;
-  app.add_option("--hepmc", hepmc_file,
-                 "hard scatters from this HepMC3 ASCII file (sets emulator.hepmc_file)");
-  app.add_option("--hepmc-pileup", hepmc_pileup_file,
-                 "pile-up drawn from this HepMC3 minimum-bias file (sets "
-                 "emulator.hepmc_pileup_file)");
-  CLI11_PARSE(app, argc, argv);
-  config::Scenario cfg;
-  if (!runtime::load_process_config(options, &cfg)) return 2;
-  if (!hepmc_file.empty()) cfg.emulator.hepmc_file = hepmc_file;
-  if (!hepmc_pileup_file.empty()) cfg.emulator.hepmc_pileup_file = hepmc_pileup_file;
-  config::RunPlan plan;
-  std::string plan_error;
-  if (!config::RunPlan::build(cfg, &plan, &plan_error)) {
-    spdlog::error("{}", plan_error);
-    return 2;
-  }
-  // Offline modes return before any socket or metrics port is opened.
-  if (offline.describe) return run_describe(cfg, plan, offline);
-  if (!offline.export_dir.empty()) return run_export(cfg, plan, offline);
+// The live stream: every event of the run plan, PUSHed to the inference nodes and published
+// with its truth, then the end-of-run heartbeat.
+int run_online(const runtime::ProcessOptions& options, const config::Scenario& cfg,
+               const config::RunPlan& plan) {
   emulator::EventInputs inputs;
   {
     std::string error;
@@ -195,9 +155,9 @@ int main(int argc, char** argv) {
                      ? fmt::format(" ({} interactions)", inputs.pileup_interactions())
                      : std::string());
   }
-  runtime::install_stop_handlers();
 
-  metrics::Metrics metrics(cfg.metrics.bind_address, cfg.metrics.emulator);
+  device::Device dev("emulator", options, cfg.metrics.bind_address, cfg.metrics.emulator);
+  metrics::Metrics& metrics = dev.metrics();
   auto& events_total = metrics.counter("l1t_events_total", "Events generated");
   auto& tracks_total = metrics.counter("l1t_tracks_total", "L1 tracks generated");
   auto& level_gauge = metrics.gauge("l1t_degradation_level", "Index of the degradation level");
@@ -211,14 +171,12 @@ int main(int argc, char** argv) {
   auto& dropped_events = metrics.dropped("events");
   auto& dropped_truth = metrics.dropped("truth");
 
-  zmq::context_t ctx(1);
-  transport::EventOutlet outlet(ctx, cfg.endpoints.events, cfg.endpoints.truth);
+  // The outlet binds its own PUSH and XPUB (the replay's send policy too), so its endpoints go
+  // into the ready file by hand.
+  transport::EventOutlet outlet(dev.context(), cfg.endpoints.events, cfg.endpoints.truth);
   const std::string& events_ep = outlet.events_endpoint();
   const std::string& truth_ep = outlet.truth_endpoint();
-  runtime::write_json_file(options.ready_file,
-                           {{"process", "emulator"},
-                            {"metrics_port", metrics.port()},
-                            {"endpoints", {{"events", events_ep}, {"truth", truth_ep}}}});
+  dev.ready({{"endpoints", {{"events", events_ep}, {"truth", truth_ep}}}});
   spdlog::info("emulator: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
                metrics.port());
 
@@ -233,10 +191,7 @@ int main(int argc, char** argv) {
   }
   if (plan.levels() > 50) spdlog::info("emulator: ... {} levels in all", plan.levels());
   const uint64_t total = plan.total_events();
-  transport::HeaderStamper event_stamp("emulator"), truth_stamp("emulator"), beat_stamp("emulator");
-  v1::Event event;
-  v1::Truth truth;
-  std::string payload, truth_payload;
+  emulator::EventAssembly assembly;
   const bool paced = cfg.emulator.rate_hz > 0;
   const auto start = Clock::now();
   uint64_t generated = 0, push_dropped = 0, pub_dropped = 0;
@@ -249,37 +204,14 @@ int main(int argc, char** argv) {
     }
     const config::EventConditions conditions = plan.at(i);
     const physics::DegradationState& state = conditions.degradation;
-    const physics::TimePoint& when = conditions.time;
-    if (plan.has_timeline()) generator.set_pileup_mean(when.pileup_mean);
+    if (plan.has_timeline()) generator.set_pileup_mean(conditions.time.pileup_mean);
     if (!inputs.prepare(generator, &source_error)) {
       spdlog::error("emulator: {}", source_error);
       break;
     }
     const physics::GeneratedEvent ev = generator.next(state);
-
-    event.Clear();
-    event_stamp.stamp(event.mutable_header());
-    event.set_event_id(i + 1);
-    event.set_run(when.run);
-    event.set_fill(when.fill);
-    event.set_lumisection(when.lumisection);
-    event.set_integrated_lumi_pb(when.integrated_lumi_pb);
-    event.set_pileup_mean(when.pileup_mean);
-    event.set_timestamp_ns(transport::unix_now_ns());
-    fill_degradation(state, event.mutable_degradation());
-    event.set_n_tracks(static_cast<uint32_t>(ev.tracks.size()));
-    physics::pack_tracks(ev.tracks, event.mutable_track_words());
-    event.SerializeToString(&payload);
-
-    truth.Clear();
-    truth_stamp.stamp(truth.mutable_header());
-    truth.set_event_id(i + 1);
-    truth.set_pv_z0(ev.pv_z0);
-    *truth.mutable_degradation() = event.degradation();
-    auto* origin = truth.mutable_origin();
-    origin->resize(ev.origin.size());
-    for (size_t t = 0; t < ev.origin.size(); ++t) (*origin)[t] = static_cast<char>(ev.origin[t]);
-    truth.SerializeToString(&truth_payload);
+    assembly.assemble(i, conditions, ev);
+    const std::string& payload = assembly.event_payload();
 
     // Unpaced runs wait for the inference nodes (back-pressure); paced runs drop and count.
     if (outlet.push_event(payload, /*wait=*/!paced, runtime::stop_requested)) {
@@ -288,8 +220,8 @@ int main(int argc, char** argv) {
       dropped_events.Increment();
       ++push_dropped;
     }
-    for (auto [topic, bytes] :
-         {std::pair{transport::kTopicEvent, &payload}, {transport::kTopicTruth, &truth_payload}}) {
+    for (auto [topic, bytes] : {std::pair{transport::kTopicEvent, &payload},
+                                {transport::kTopicTruth, &assembly.truth_payload()}}) {
       if (outlet.publish(topic, *bytes)) {
         sent_truth.Increment();
       } else {
@@ -308,22 +240,52 @@ int main(int argc, char** argv) {
   }
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  // Tell subscribers the scenario is over and how many events it had.
-  v1::Heartbeat beat;
-  beat_stamp.stamp(beat.mutable_header());
-  beat.set_process("emulator");
-  beat.set_state(!source_error.empty()       ? "failed"
-                 : runtime::stop_requested() ? "stopped"
-                                             : "finished");
-  beat.set_messages_out(generated);
-  outlet.publish_last(transport::kTopicHeartbeat, beat);
+  outlet.publish_last(transport::kTopicHeartbeat,
+                      assembly.end_of_run(!source_error.empty()       ? "failed"
+                                          : runtime::stop_requested() ? "stopped"
+                                                                      : "finished",
+                                          generated));
 
   spdlog::info("emulator: {} events in {:.2f} s ({:.0f} events/s), dropped {} push / {} pub",
                generated, seconds, generated / std::max(seconds, 1e-9), push_dropped, pub_dropped);
-  runtime::write_json_file(options.stats_file, {{"process", "emulator"},
-                                                {"events_generated", generated},
-                                                {"events_dropped", push_dropped},
-                                                {"pub_dropped", pub_dropped},
-                                                {"seconds", seconds}});
+  dev.finish({{"events_generated", generated},
+              {"events_dropped", push_dropped},
+              {"pub_dropped", pub_dropped},
+              {"seconds", seconds}});
   return source_error.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  OfflineOptions offline;
+  std::string hepmc_file, hepmc_pileup_file;
+  auto add_options = [&](CLI::App& app) {
+    add_offline_options(app, &offline);
+    app.add_option("--hepmc", hepmc_file,
+                   "hard scatters from this HepMC3 ASCII file (sets emulator.hepmc_file)");
+    app.add_option("--hepmc-pileup", hepmc_pileup_file,
+                   "pile-up drawn from this HepMC3 minimum-bias file (sets "
+                   "emulator.hepmc_pileup_file)");
+  };
+  return device::run_main(
+      argc, argv, "l1t-emulator: detector events with time-dependent degradation", add_options,
+      [&](const runtime::ProcessOptions& options, const config::Scenario& loaded) {
+        config::Scenario cfg = loaded;
+        if (!hepmc_file.empty()) cfg.emulator.hepmc_file = hepmc_file;
+        if (!hepmc_pileup_file.empty()) cfg.emulator.hepmc_pileup_file = hepmc_pileup_file;
+        config::RunPlan plan;
+        std::string plan_error;
+        if (!config::RunPlan::build(cfg, &plan, &plan_error)) {
+          spdlog::error("{}", plan_error);
+          return 2;
+        }
+        // Each event's messages are built without sockets (event_assembly.h); this file is wiring.
+        // Offline modes open no socket or metrics port, and a signal ends them at once.
+        if (offline.describe || !offline.export_dir.empty()) {
+          return offline.describe ? run_describe(cfg, plan, offline)
+                                  : run_export(cfg, plan, offline);
+        }
+        return run_online(options, cfg, plan);
+      });
 }

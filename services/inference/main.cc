@@ -25,19 +25,21 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   });
 
   // Weights before events: an update that arrived is applied before the next event.
-  uint64_t snapshots = 0;
+  uint64_t answers = 0;  // snapshots decoded since the last pair of requests
   dev.on<v1::ModelUpdate>("weights", transport::kTopicWeights,
                           [&](v1::ModelUpdate& u) { node.on_model(u, Source::kBroadcast); });
   dev.on<v1::ModelUpdate>("snapshot", transport::kTopicSnapshot, [&](v1::ModelUpdate& u) {
-    ++snapshots;
+    ++answers;
     node.on_model(u, Source::kSnapshot);
   });
 
-  // A node that starts late asks for the frozen (v1) and the current (0) weights at once. The
-  // trainer answers requests in order: ready only after a pair's second answer, or a node could
-  // start on v1 with the current weights a moment away.
+  // A node that starts late asks for the frozen (v1) and the current (0) weights at once, again
+  // every second until it has both. The trainer answers in order, so any two answers include a
+  // current one: ready only after two since the last pair, or a node could start on v1 with the
+  // current weights a moment away.
   transport::HeaderStamper request_stamp(cfg.inference.node);
   auto request_snapshots = [&] {
+    answers = 0;
     for (uint64_t version : {1, 0}) {
       v1::SnapshotRequest req;
       request_stamp.stamp(req.mutable_header());
@@ -46,11 +48,12 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
       transport::send(control, transport::kTopicSnapshot, req, false);
     }
   };
+  bool started = false;
   request_snapshots();
   dev.every(std::chrono::seconds(1), [&] {
-    if (!node.ready()) request_snapshots();
+    if (!started) request_snapshots();
   });
-  const bool started = dev.run_until([&] { return node.ready() && snapshots % 2 == 0; });
+  started = dev.run_until([&] { return node.ready() && answers >= 2; });
   if (started) {
     dev.ready({{"model_version", node.live_version()}});
     spdlog::info("inference: ready with weights v{}, metrics on :{}", node.live_version(),

@@ -12,33 +12,38 @@
 
 #include "common/capture/capture_reader.h"
 #include "common/capture/replay_stamper.h"
+#include "common/device/device.h"
 #include "common/metrics/metrics.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
 #include "common/transport/event_outlet.h"
-#include "common/transport/socket.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
 
-int main(int argc, char** argv) {
-  CLI::App app{"l1t-replay: play a capture file out in the emulator's place"};
-  runtime::ProcessOptions options;
-  runtime::add_process_options(app, &options);
+namespace {
+
+struct ReplayOptions {
   std::string in_path;
   uint64_t loops = 1;
   bool restamp = false;
-  app.add_option("-i,--in", in_path, "capture file to play (written by l1t-capture)")->required();
-  app.add_option("--loop", loops, "play the file this many times")
+};
+
+void add_replay_options(CLI::App& app, ReplayOptions* o) {
+  app.add_option("-i,--in", o->in_path, "capture file to play (written by l1t-capture)")
+      ->required();
+  app.add_option("--loop", o->loops, "play the file this many times")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_flag("--restamp", restamp,
+  app.add_flag("--restamp", o->restamp,
                "set event timestamps and header send times to the replay's clock");
-  CLI11_PARSE(app, argc, argv);
-  config::Scenario cfg;
-  if (!runtime::load_process_config(options, &cfg)) return 2;
+}
 
+int run_replay(const runtime::ProcessOptions& options, const config::Scenario& cfg,
+               const ReplayOptions& o) {
+  const std::string& in_path = o.in_path;
+  const uint64_t loops = o.loops;
   capture::CaptureReader reader;
   std::string error;
   if (!reader.open(in_path, &error)) {
@@ -47,9 +52,9 @@ int main(int argc, char** argv) {
   }
   spdlog::info("replay: {} (format {}, source {})", in_path, reader.format_version(),
                reader.source().dump());
-  runtime::install_stop_handlers();
 
-  metrics::Metrics metrics(cfg.metrics.bind_address, cfg.metrics.emulator);
+  device::Device dev("replay", options, cfg.metrics.bind_address, cfg.metrics.emulator);
+  metrics::Metrics& metrics = dev.metrics();
   auto& events_total = metrics.counter("l1t_events_total", "Events replayed");
   auto& records_total = metrics.counter("l1t_replay_records_total", "Good records read");
   auto& corrupt = metrics.rejected("capture", "corrupt_record");
@@ -58,19 +63,17 @@ int main(int argc, char** argv) {
   auto& dropped_events = metrics.dropped("events");
   auto& dropped_truth = metrics.dropped("truth");
 
-  zmq::context_t ctx(1);
-  transport::EventOutlet outlet(ctx, cfg.endpoints.events, cfg.endpoints.truth);
+  // The outlet binds its own PUSH and XPUB (the emulator's send policy), so its endpoints go
+  // into the ready file by hand, in the emulator's shape.
+  transport::EventOutlet outlet(dev.context(), cfg.endpoints.events, cfg.endpoints.truth);
   const std::string& events_ep = outlet.events_endpoint();
   const std::string& truth_ep = outlet.truth_endpoint();
-  runtime::write_json_file(options.ready_file,
-                           {{"process", "replay"},
-                            {"metrics_port", metrics.port()},
-                            {"endpoints", {{"events", events_ep}, {"truth", truth_ep}}}});
+  dev.ready({{"endpoints", {{"events", events_ep}, {"truth", truth_ep}}}});
   spdlog::info("replay: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
                metrics.port());
   outlet.wait_for_truth_subscribers(cfg.emulator.min_subscribers, runtime::stop_requested);
 
-  capture::ReplayStamper stamper(restamp);
+  capture::ReplayStamper stamper(o.restamp);
   const bool paced = cfg.emulator.rate_hz > 0;
   const auto start = Clock::now();
   uint64_t events = 0, truths = 0, push_dropped = 0, pub_dropped = 0, skipped = 0;
@@ -154,20 +157,31 @@ int main(int argc, char** argv) {
       "skipped, dropped {} push / {} pub",
       events, truths, seconds, events / std::max(seconds, 1e-9), passes, skipped, push_dropped,
       pub_dropped);
-  runtime::write_json_file(options.stats_file, {{"process", "replay"},
-                                                {"in", in_path},
-                                                {"events_replayed", events},
-                                                {"events_generated", events},
-                                                {"truth_replayed", truths},
-                                                {"records_read", read},
-                                                {"records_skipped", skipped},
-                                                {"records_unreadable", unreadable},
-                                                {"records_other_topic", other_topics},
-                                                {"bytes_skipped", bytes_skipped},
-                                                {"truncated", truncated},
-                                                {"passes", passes},
-                                                {"events_dropped", push_dropped},
-                                                {"pub_dropped", pub_dropped},
-                                                {"seconds", seconds}});
+  dev.finish({{"in", in_path},
+              {"events_replayed", events},
+              {"events_generated", events},
+              {"truth_replayed", truths},
+              {"records_read", read},
+              {"records_skipped", skipped},
+              {"records_unreadable", unreadable},
+              {"records_other_topic", other_topics},
+              {"bytes_skipped", bytes_skipped},
+              {"truncated", truncated},
+              {"passes", passes},
+              {"events_dropped", push_dropped},
+              {"pub_dropped", pub_dropped},
+              {"seconds", seconds}});
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ReplayOptions replay;
+  return device::run_main(
+      argc, argv, "l1t-replay: play a capture file out in the emulator's place",
+      [&](CLI::App& app) { add_replay_options(app, &replay); },
+      [&](const runtime::ProcessOptions& options, const config::Scenario& cfg) {
+        return run_replay(options, cfg, replay);
+      });
 }

@@ -44,10 +44,13 @@ int64_t algorithm_steps(nn::ContinualLearner& learner) {
 TrainerNode::TrainerNode(const config::Scenario& cfg, const LearnerSetup& setup,
                          metrics::Metrics& m)
     : cfg_(cfg),
+      metrics_(m),
       setup_(setup),
       gate_(setup.gate, physics::kNumFeatures),
       policy_(setup.policy, static_cast<uint64_t>(cfg.trainer.publish_every)),
       history_(static_cast<size_t>(cfg.trainer.keep_versions)),
+      weights_out_(m.sent("weights")),
+      weights_dropped_total_(m.dropped("weights")),
       samples_total_(m.counter("l1t_training_samples_total", "Labelled tracks trained on")),
       steps_total_(m.counter("l1t_training_steps_total", "Optimiser steps")),
       version_gauge_(m.gauge("l1t_model_version", "Latest weight version published")),
@@ -188,6 +191,16 @@ v1::ModelUpdate TrainerNode::make_update(const nn::FixedModel& model, uint64_t v
 }
 
 std::optional<v1::ModelUpdate> TrainerNode::on_labels(const v1::LabelledBatch& batch) {
+  if (batch.n_features() != physics::kNumFeatures ||
+      static_cast<size_t>(batch.features_size()) !=
+          static_cast<size_t>(batch.labels_size()) * physics::kNumFeatures) {
+    ++batches_refused_;
+    metrics_.rejected("labels", "shape").Increment();
+    spdlog::warn("trainer: rejected a message on labels: shape: {} features for {} labels",
+                 batch.features_size(), batch.labels_size());
+    return std::nullopt;
+  }
+  ++batches_;
   if (!setup_.learning) return std::nullopt;
   const float* x = batch.features().data();
   const float* y = batch.labels().data();
@@ -381,9 +394,29 @@ nlohmann::json TrainerNode::ready_info() const {
           {"resumed_strategy_state", resumed_strategy_state_}};
 }
 
+const v1::ModelUpdate& TrainerNode::on_snapshot_request(const v1::SnapshotRequest& request) const {
+  const v1::ModelUpdate& m = request.version() == 1 ? base_ : current_;
+  spdlog::info("trainer: sent weights v{} to {}", m.version(), request.node());
+  return m;
+}
+
+void TrainerNode::weights_sent(bool queued) {
+  ++published_;
+  if (queued) {
+    weights_out_.Increment();
+  } else {
+    weights_dropped_total_.Increment();
+    ++weights_dropped_;
+  }
+}
+
 nlohmann::json TrainerNode::stats() const {
   auto& learner = *learner_;
   return {{"model_version_final", version_},
+          {"model_versions_published", published_},
+          {"batches_received", batches_},
+          {"messages_rejected", batches_refused_},
+          {"weights_dropped", weights_dropped_},
           {"model_version_in_service", current_.version()},
           {"model_candidates_published", candidates_passed_},
           {"model_candidates_rejected", candidates_rejected_},

@@ -39,9 +39,14 @@ class TrainerNode {
   const v1::ModelUpdate& current() const { return current_; }
   uint64_t version() const { return version_; }  // the newest ever published
 
-  // One labelled batch whose shape was checked: trains on it, feeds the gate's window and the
-  // policy, and returns the update to publish when a candidate passed the gate.
+  // One labelled batch: refuses (counts, logs) one whose shape is not n_features x labels,
+  // else trains on it, feeds the gate's window and the policy, and returns the update to
+  // publish when a candidate passed the gate.
   std::optional<v1::ModelUpdate> on_labels(const v1::LabelledBatch& batch);
+  // What a (re)starting inference node asked for: the frozen v1, or the version in service.
+  const v1::ModelUpdate& on_snapshot_request(const v1::SnapshotRequest& request) const;
+  // Whether a published update was queued by the publisher (a drop is counted).
+  void weights_sent(bool queued);
   void on_alarm(const v1::DriftAlarm& alarm);
   void on_heartbeat(const v1::Heartbeat& heartbeat);
   // Answers a rollback (or list) request; *publish gets the republished version, if any.
@@ -73,6 +78,7 @@ class TrainerNode {
   uint64_t samples_seen() const { return seen_before_ + learner_->samples_seen(); }
 
   const config::Scenario& cfg_;
+  metrics::Metrics& metrics_;
   LearnerSetup setup_;
   std::unique_ptr<nn::ContinualLearner> learner_;
   nn::UpdateGate gate_;
@@ -87,6 +93,8 @@ class TrainerNode {
   // Counters; *_before_ carry the learner's from before a restart.
   uint64_t seen_before_ = 0, trained_before_ = 0, steps_before_ = 0;
   uint64_t candidates_passed_ = 0, candidates_rejected_ = 0, rollbacks_ = 0, alarms_ = 0;
+  uint64_t batches_ = 0, batches_refused_ = 0;
+  uint64_t published_ = 1, weights_dropped_ = 0;  // versions this run put on the wire, v1 too
   bool resumed_ = false;
   uint64_t resumed_version_ = 0, resumed_replay_rows_ = 0, resumed_adam_steps_ = 0;
   int64_t resumed_algorithm_steps_ = 0;
@@ -98,6 +106,7 @@ class TrainerNode {
   bool dirty_ = false;
   uint64_t checkpoints_written_ = 0, checkpoints_failed_ = 0;
 
+  prometheus::Counter &weights_out_, &weights_dropped_total_;
   prometheus::Counter &samples_total_, &steps_total_;
   prometheus::Gauge &version_gauge_, &loss_gauge_;
   prometheus::Counter &candidates_published_total_, &candidates_rejected_total_;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 
+#include "common/hash/fnv1a.h"
 #include "common/nn/adam.h"
 #include "common/nn/algorithm.h"
 #include "common/nn/continual_learner.h"
@@ -443,8 +444,7 @@ TEST(CheckpointTest, ABlobCutShortInTheFileIsRefused) {
   std::string bad = good.substr(0, 12);
   const uint64_t size = payload.size();
   bad.append(reinterpret_cast<const char*>(&size), 8);
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char ch : payload) h = (h ^ ch) * 0x100000001b3ULL;
+  const uint64_t h = hash::fnv1a(payload);
   bad.append(reinterpret_cast<const char*>(&h), 8);
   bad += payload;
   TrainerCheckpoint out;
@@ -490,8 +490,7 @@ std::string encode_format1(const TrainerCheckpoint& c) {
   record(c.base);
   pod(uint64_t(c.versions.size()));
   for (const auto& r : c.versions) record(r);
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char ch : p) h = (h ^ ch) * 0x100000001b3ULL;
+  const uint64_t h = hash::fnv1a(p);
   std::string out = "L1TCKPT\n";
   const uint32_t format = 1;
   const uint64_t size = p.size();

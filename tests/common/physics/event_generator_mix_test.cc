@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/hash/fnv1a.h"
 #include "common/physics/event_generator.h"
 #include "common/physics/track_word.h"
 #include "tests/support/event_bytes.h"
@@ -17,18 +18,16 @@ namespace {
 
 using testing::event_bytes;
 
-// FNV-1a of the bytes of n events.
+// FNV-1a of the bytes of n events. The recorded digests below started from 1469598103934665603,
+// the standard offset basis short of its last digit; kept so they still match.
 uint64_t digest(EventGenerator& g, int n, const DegradationState& state) {
-  uint64_t h = 1469598103934665603ull;
+  hash::Fnv1a h(1469598103934665603ull);
   GeneratedEvent ev;
   for (int i = 0; i < n; ++i) {
     g.next(state, &ev);
-    for (unsigned char c : event_bytes(ev)) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
+    h.update(event_bytes(ev));
   }
-  return h;
+  return h.value();
 }
 
 TEST(EventGeneratorMixTest, FractionOneGivesTheBytesOfBefore) {

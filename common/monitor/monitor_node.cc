@@ -1,0 +1,56 @@
+#include "common/monitor/monitor_node.h"
+
+namespace l1t::monitor {
+namespace {
+
+prometheus::Histogram& latency_histogram(metrics::Metrics& m) {
+  return m.histogram("l1t_monitor_decision_latency_seconds",
+                     "Event creation to decision, as seen in decisions",
+                     metrics::latency_buckets());
+}
+
+nlohmann::json level_table(const trigger::DecisionMonitor& m) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (const auto& [level, s] : m.levels()) {
+    levels.push_back({{"level", level},
+                      {"smear", s.smear},
+                      {"events", s.events},
+                      {"accuracy_live", s.live.counts.accuracy()},
+                      {"accuracy_frozen", s.frozen.counts.accuracy()},
+                      {"auc_live", s.live.auc.auc()},
+                      {"auc_frozen", s.frozen.auc.auc()}});
+  }
+  return levels;
+}
+
+}  // namespace
+
+MonitorNode::MonitorNode(metrics::Metrics& metrics, double threshold, size_t history)
+    : monitor_(threshold, history),
+      latency_(latency_histogram(metrics), metrics::latency_buckets()),
+      gauges_(metrics) {}
+
+void MonitorNode::on_decision(const v1::Decision& decision) {
+  latency_.observe(1e-9 *
+                   static_cast<double>(decision.decided_unix_ns() - decision.event_timestamp_ns()));
+  monitor_.on_decision(decision);
+}
+
+void MonitorNode::on_truth(const v1::Truth& truth) { monitor_.on_truth(truth); }
+
+void MonitorNode::flush() {
+  gauges_.update(monitor_);
+  latency_.flush();
+}
+
+nlohmann::json MonitorNode::stats() const {
+  return {{"events_joined", monitor_.joined()},
+          {"events_unmatched", monitor_.unmatched()},
+          {"events_mismatched", monitor_.mismatched()},
+          {"model_versions_seen", monitor_.versions_seen()},
+          {"decision_latency_p50_s", monitor_.latency_quantile(0.5)},
+          {"decision_latency_p99_s", monitor_.latency_quantile(0.99)},
+          {"levels", level_table(monitor_)}};
+}
+
+}  // namespace l1t::monitor

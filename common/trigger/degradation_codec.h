@@ -1,0 +1,20 @@
+// The wire form of a degradation state (v1::DegradationState) and back, in one place: the
+// emulator encodes what it generated under, and whoever reads an event, a truth or a decision
+// decodes it with the same rules.
+#pragma once
+
+#include "common/physics/track.h"
+#include "l1t/v1/messages.pb.h"
+
+namespace l1t::trigger {
+
+// Every parameter, and the preset's name (physics::tracker_scenario_name) if the tracker state
+// is one of the named scenarios ("" otherwise). Overwrites every field of *out.
+void to_wire(const physics::DegradationState& state, v1::DegradationState* out);
+
+// The parameters back. Scales of 0 read as 1: proto3 leaves unset doubles at 0, and a sender
+// that never set them meant "no change". The wire's scenario name is not read: it follows from
+// the parameters, which are what the physics uses.
+physics::DegradationState from_wire(const v1::DegradationState& wire);
+
+}  // namespace l1t::trigger

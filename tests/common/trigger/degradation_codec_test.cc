@@ -1,0 +1,99 @@
+#include "common/trigger/degradation_codec.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/physics/tracker_degradation.h"
+
+namespace l1t::trigger {
+namespace {
+
+physics::DegradationState custom_state() {
+  physics::DegradationState s;
+  s.level = 7;
+  s.smear = 0.03;
+  physics::TrackerDegradation& t = s.tracker;
+  t.bias_rail_fraction = 0.2;
+  t.bad_strip_fraction = 0.04;
+  t.dead_region = {0.5, 1.25, -1.0, 0.75};
+  t.z0_shift_cm = 0.1;
+  t.pt_scale = 0.97;
+  t.resolution_scale = 1.5;
+  return s;
+}
+
+void expect_same(const physics::DegradationState& a, const physics::DegradationState& b) {
+  EXPECT_EQ(a.level, b.level);
+  EXPECT_EQ(a.smear, b.smear);
+  EXPECT_EQ(a.tracker, b.tracker) << physics::to_string(a.tracker) << " vs "
+                                  << physics::to_string(b.tracker);
+}
+
+TEST(DegradationCodecTest, EveryFieldGoesOnTheWire) {
+  v1::DegradationState w;
+  to_wire(custom_state(), &w);
+  EXPECT_EQ(w.level(), 7u);
+  EXPECT_EQ(w.smear(), 0.03);
+  EXPECT_EQ(w.scenario(), "");  // no preset has these parameters
+  EXPECT_EQ(w.bias_rail_fraction(), 0.2);
+  EXPECT_EQ(w.bad_strip_fraction(), 0.04);
+  EXPECT_EQ(w.dead_eta_min(), 0.5);
+  EXPECT_EQ(w.dead_eta_max(), 1.25);
+  EXPECT_EQ(w.dead_phi_min(), -1.0);
+  EXPECT_EQ(w.dead_phi_max(), 0.75);
+  EXPECT_EQ(w.z0_shift_cm(), 0.1);
+  EXPECT_EQ(w.pt_scale(), 0.97);
+  EXPECT_EQ(w.resolution_scale(), 1.5);
+}
+
+TEST(DegradationCodecTest, ACustomStateComesBackUnchanged) {
+  const physics::DegradationState s = custom_state();
+  v1::DegradationState w;
+  to_wire(s, &w);
+  // Through bytes too, as a receiver sees it.
+  v1::DegradationState parsed;
+  ASSERT_TRUE(parsed.ParseFromString(w.SerializeAsString()));
+  expect_same(from_wire(parsed), s);
+  EXPECT_FALSE(from_wire(parsed).tracker.dead_region.empty());
+}
+
+TEST(DegradationCodecTest, EveryNamedScenarioKeepsItsName) {
+  for (std::string_view name : physics::kTrackerScenarioNames) {
+    physics::DegradationState s;
+    s.level = 2;
+    s.smear = 0.01;
+    ASSERT_TRUE(physics::tracker_scenario(name, &s.tracker)) << name;
+    v1::DegradationState w;
+    to_wire(s, &w);
+    EXPECT_EQ(w.scenario(), name);
+    const physics::DegradationState back = from_wire(w);
+    expect_same(back, s);
+    EXPECT_EQ(physics::tracker_scenario_name(back.tracker), name);
+  }
+}
+
+TEST(DegradationCodecTest, EncodingOverwritesEveryField) {
+  v1::DegradationState w;
+  to_wire(custom_state(), &w);
+  physics::DegradationState none;
+  to_wire(none, &w);
+  EXPECT_EQ(w.scenario(), "none");
+  expect_same(from_wire(w), none);
+}
+
+TEST(DegradationCodecTest, UnsetScalesReadAsOne) {
+  // An old sender's message: scales never set, so 0 on the wire.
+  v1::DegradationState w;
+  w.set_level(3);
+  w.set_bias_rail_fraction(0.2);
+  const physics::DegradationState s = from_wire(w);
+  EXPECT_EQ(s.level, 3);
+  EXPECT_EQ(s.tracker.pt_scale, 1);
+  EXPECT_EQ(s.tracker.resolution_scale, 1);
+  EXPECT_EQ(physics::to_string(s.tracker), "bias_rail=0.2");
+  EXPECT_TRUE(from_wire(v1::DegradationState{}).tracker.is_none());
+}
+
+}  // namespace
+}  // namespace l1t::trigger
