@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "common/fixed/spec.h"
-#include "common/nn/batch_scorer.h"
-#include "common/nn/fixed_layers.h"
-#include "common/nn/fixed_predict.h"
+#include "common/nn/inference/batch_scorer.h"
+#include "common/nn/inference/fixed_layers.h"
+#include "common/nn/inference/fixed_predict.h"
 
 namespace l1t::nn {
 namespace {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "common/nn/algorithm.h"
-#include "common/nn/float_mlp.h"
+#include "common/nn/training/algorithm.h"
+#include "common/nn/training/float_mlp.h"
 
 namespace l1t::nn {
 namespace {

@@ -10,10 +10,12 @@
 namespace l1t::config {
 
 // The undegraded detector and the collisions: beam, pile-up, the layered tracker. Degradation
-// is not in it; it comes per event from the schedule's DegradationState.
+// is not in it (it comes per event from the schedule's DegradationState), but for the additive
+// smear's fixed widths per step (degradation.smear_widths), which the generator applies.
 physics::GeneratorConfig generator_config(const Scenario& s);
 
-// The staircase: level i has smear_levels[i] and tracker_at(i), events_per_level events each.
+// The staircase: level i has smear_levels[i] (in smear_mode) and tracker_at(i),
+// events_per_level events each.
 physics::DegradationSchedule degradation_schedule(const DegradationSettings& d);
 
 }  // namespace l1t::config

@@ -10,7 +10,9 @@ bool RunPlan::build(const Scenario& s, RunPlan* out, std::string* error) {
   RunPlan plan;
   if (s.timeline) {
     physics::Timeline t;
-    if (auto problem = physics::Timeline::build(*s.timeline, &t)) {
+    physics::TimelineSpec spec = *s.timeline;
+    spec.smear_mode = s.degradation.smear_mode;  // one key for the staircase and the timeline
+    if (auto problem = physics::Timeline::build(spec, &t)) {
       *error = "config key 'timeline." + problem->key + "' " + problem->why;
       return false;
     }

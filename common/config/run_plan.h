@@ -2,7 +2,8 @@
 // The emulator stamps its events from it and l1t-chain counts the events and levels it expects
 // from it, so the two cannot disagree.
 //
-// With a `timeline:` section the Timeline decides everything. Without one the degradation is
+// With a `timeline:` section the Timeline decides everything (its smear read in
+// degradation.smear_mode, the one key of the smear's mode). Without one the degradation is
 // the staircase (config::degradation_schedule, byte-identical events to before timelines) and
 // the time is a default TimeModel whose pile-up is the emulator's constant pileup_mean
 // (levelled over the whole run: the generator does not change it either).

@@ -25,12 +25,14 @@ bool one_of(const std::string& v, std::initializer_list<const char*> names) {
 }
 
 void read_endpoints(Section s, Endpoints* e) {
+  // The old name of the control endpoint, read for one release (README: Renamed).
+  if (s.has("snapshot")) s.get("snapshot", &e->control);
   for (auto [key, field] : {std::pair{"events", &e->events},
                             {"truth", &e->truth},
                             {"decisions", &e->decisions},
                             {"labels", &e->labels},
                             {"weights", &e->weights},
-                            {"snapshot", &e->snapshot}}) {
+                            {"control", &e->control}}) {
     s.get(key, field);
     const std::string& v = *field;
     check(v.rfind("tcp://", 0) == 0 || v.rfind("ipc://", 0) == 0 || v.rfind("inproc://", 0) == 0, s,
@@ -102,12 +104,31 @@ void read_dead_region(Section s, physics::EtaPhiWindow* w) {
   if (r != whole) *w = r;
 }
 
+// The additive smear's width per step of each parameter (physics::SmearWidths).
+void read_smear_widths(Section s, physics::SmearWidths* w) {
+  for (auto [key, field] : {std::pair{"pt", &w->pt},
+                            {"eta", &w->eta},
+                            {"phi", &w->phi},
+                            {"z0", &w->z0},
+                            {"d0", &w->d0}}) {
+    s.get(key, field);
+    check(std::isfinite(*field) && *field >= 0, s, key,
+          "must be a finite width >= 0 (per smear step; 0: that parameter is not smeared)");
+  }
+  s.finish();
+}
+
 void read_degradation(Section s, DegradationSettings* d) {
   s.get("smear_levels", &d->smear_levels);
   check(!d->smear_levels.empty(), s, "smear_levels", "must list at least one level");
   for (double v : d->smear_levels) {
     check(v >= 0 && v <= 1, s, "smear_levels", "values must be in [0, 1]");
   }
+  std::string mode(physics::to_string(d->smear_mode));
+  s.get("smear_mode", &mode);
+  check(physics::parse_smear_mode(mode, &d->smear_mode), s, "smear_mode",
+        "must be one of: " + physics::smear_mode_list() + " (got '" + mode + "')");
+  read_smear_widths(s.child("smear_widths"), &d->smear_widths);
   s.get("events_per_level", &d->events_per_level);
   check(d->events_per_level > 0, s, "events_per_level", "must be > 0");
   s.get("scenario", &d->scenario);

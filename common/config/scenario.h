@@ -19,7 +19,9 @@ struct Endpoints {
   std::string decisions = "tcp://127.0.0.1:5552";  // monitor SUB (bind) <- inference XPUB
   std::string labels = "tcp://127.0.0.1:5553";     // trainer PULL (bind) <- labeller PUSH
   std::string weights = "tcp://127.0.0.1:5554";    // trainer XPUB (bind) -> inference SUB
-  std::string snapshot = "tcp://127.0.0.1:5555";   // trainer ROUTER (bind) <- inference DEALER
+  // Trainer ROUTER (bind) <- inference DEALERs and operators: snapshot requests, drift alarms,
+  // heartbeats, rollbacks. Also read from the old key endpoints.snapshot.
+  std::string control = "tcp://127.0.0.1:5555";
 };
 
 struct MetricsPorts {
@@ -49,7 +51,12 @@ struct EmulatorSettings {
 // run. With `scenarios` the staircase steps through them; smear_levels then has one value for
 // every level or one per scenario (parsing expands it to one per level).
 struct DegradationSettings {
+  // The smear of each level, read as smear_mode says (common/physics/smear.h): additive, the
+  // step s / 0.01 (sigma_p = (s / 0.01) smear_widths.p, i.e. s times p's RMS); relative,
+  // sigma = s |x|. Also how a timeline's smear entry is read.
   std::vector<double> smear_levels{0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10};
+  physics::SmearMode smear_mode = physics::SmearMode::kAdditive;  // additive | relative
+  physics::SmearWidths smear_widths;  // additive: per step; generator_config() passes them on
   uint64_t events_per_level = 2000;
   std::string scenario = "none";       // none | bri | bri+1bs | bri+5bs | bri+10bs
   std::vector<std::string> scenarios;  // a staircase of named scenarios; empty: none
@@ -111,8 +118,9 @@ struct TrainerSettings {
   float lwf_temperature = 2;         // strategy lwf: distillation temperature
   float lwf_weight = 1;              // strategy lwf: weight of the distillation term
   std::string update_policy = "every_n";  // every_n | on_drift | fill_boundary
-  // Safe-update gate (common/nn/update_gate.h): a candidate is judged on the gate_window labelled
-  // tracks that arrive after it was taken and on gate_reference_rows undegraded tracks.
+  // Safe-update gate (common/nn/continual/update_gate.h): a candidate is judged on the
+  // gate_window labelled tracks that arrive after it was taken and on gate_reference_rows
+  // undegraded tracks.
   int gate_window = 10000;  // 0: gate off
   double gate_margin = 0.005;
   double gate_reference_margin = 0.01;

@@ -21,6 +21,7 @@ class Section {
   }
 
   bool ok() const { return error_->empty(); }
+  bool has(const std::string& key) const { return node_ && node_.IsMap() && node_[key]; }
 
   Section child(const std::string& key) {
     seen_.insert(key);

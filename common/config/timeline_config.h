@@ -22,6 +22,7 @@
 //       - parameter: smear             # smear | bias_rail | bad_strips | dead_region | z0_shift
 //                                      # | pt_scale | resolution | scenario (aliases in
 //                                      # common/physics/degradation_parameter.h)   (required)
+//                                      # (smear is read in degradation.smear_mode)
 //         schedule: <schedule>         # required
 //       - parameter: dead_region
 //         eta: [-0.5, 0.5]             # required for dead_region, only there

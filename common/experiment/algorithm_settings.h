@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "common/nn/algorithm.h"
+#include "common/nn/training/algorithm.h"
 
 namespace l1t::experiment {
 

@@ -8,7 +8,7 @@
 #include "common/experiment/epoch_trainer.h"
 #include "common/experiment/evaluation.h"
 #include "common/experiment/seeds.h"
-#include "common/nn/continual_learner.h"
+#include "common/nn/continual/continual_learner.h"
 
 namespace l1t::experiment {
 namespace {

@@ -25,9 +25,9 @@
 #include "common/experiment/clock.h"
 #include "common/experiment/data_view.h"
 #include "common/experiment/experiences.h"
-#include "common/nn/ewc.h"
-#include "common/nn/float_mlp.h"
-#include "common/nn/lwf.h"
+#include "common/nn/continual/ewc.h"
+#include "common/nn/continual/lwf.h"
+#include "common/nn/training/float_mlp.h"
 
 namespace l1t::experiment {
 

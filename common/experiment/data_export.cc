@@ -8,7 +8,7 @@
 #include "common/experiment/experiences.h"
 #include "common/experiment/json_numbers.h"
 #include "common/experiment/seeds.h"
-#include "common/nn/adam.h"
+#include "common/nn/training/adam.h"
 #include "common/physics/npy.h"
 
 namespace l1t::experiment {

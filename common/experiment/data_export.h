@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/experiment/algorithm_settings.h"
-#include "common/nn/float_mlp.h"
+#include "common/nn/training/float_mlp.h"
 #include "common/physics/event_generator.h"
 
 namespace l1t::experiment {

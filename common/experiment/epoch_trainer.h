@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "common/experiment/data_view.h"
-#include "common/nn/algorithm.h"
-#include "common/nn/float_mlp.h"
+#include "common/nn/training/algorithm.h"
+#include "common/nn/training/float_mlp.h"
 
 namespace l1t::experiment {
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "common/experiment/data_view.h"
-#include "common/nn/float_mlp.h"
+#include "common/nn/training/float_mlp.h"
 
 namespace l1t::experiment {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "common/nn/float_mlp.h"
+#include "common/nn/training/float_mlp.h"
 #include "common/physics/event_generator.h"
 #include "common/physics/track.h"
 #include "common/trigger/training_data.h"

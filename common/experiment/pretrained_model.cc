@@ -1,7 +1,7 @@
 #include "common/experiment/pretrained_model.h"
 
 #include "common/experiment/seeds.h"
-#include "common/nn/pretrain.h"
+#include "common/nn/training/pretrain.h"
 
 namespace l1t::experiment {
 

@@ -1,7 +1,8 @@
 // The degradations a timeline can schedule, their YAML names and the values that make sense.
 //
 //   name          aliases                    value                       neutral
-//   smear                                    s in [0, 1], sigma = s*|x|  0
+//   smear                                    s in [0, 1] (smear.h)       0
+//                                            additive: step s / 0.01; relative: sigma = s*|x|
 //   bias_rail     bias_rail_fraction         fraction in [0, 1]          0
 //   bad_strips    bad_strip_fraction         fraction in [0, 1]          0
 //   dead_region                              0 (off) or 1 (on)           0

@@ -9,6 +9,7 @@ DegradationState DegradationSchedule::at(uint64_t event_index) const {
   const uint64_t last = smear_levels.size() - 1;
   const uint64_t level = std::min(event_index / events_per_level, last);
   DegradationState s{static_cast<int>(level), smear_levels[level]};
+  s.smear_mode = smear_mode;
   if (!tracker_levels.empty()) {
     s.tracker = tracker_levels[std::min<uint64_t>(level, tracker_levels.size() - 1)];
   }

@@ -12,6 +12,7 @@ namespace l1t::physics {
 
 struct DegradationSchedule {
   std::vector<double> smear_levels;  // smear of level i; its size is the number of levels
+  SmearMode smear_mode = SmearMode::kAdditive;  // how every level's smear acts (smear.h)
   uint64_t events_per_level = 0;
   // Tracker degradation of level i; empty: none at every level. A shorter list holds its
   // last entry for the levels beyond it.
@@ -24,7 +25,7 @@ struct DegradationSchedule {
   uint64_t total_events() const;
 };
 
-// The seed study's steps: smear 0, 0.01, ..., 0.10 (11 levels).
+// The seed study's steps: smear 0, 0.01, ..., 0.10 (11 levels; additive: steps 0 ... 10).
 DegradationSchedule default_degradation_schedule(uint64_t events_per_level);
 
 }  // namespace l1t::physics

@@ -6,7 +6,6 @@
 #include <numbers>
 #include <utility>
 
-#include "common/physics/smear.h"
 #include "common/physics/track_word.h"
 
 namespace l1t::physics {
@@ -104,15 +103,21 @@ void EventGenerator::add_particle(double pt, double eta, double phi, double z, O
   in_acceptance_ += std::abs(eta + cfg_.eta_res * g_eta) < cfg_.eta_max &&
                     std::abs(z + z0_res * g_z0) < cfg_.z0_max &&
                     pt / (1 + rel0 * g_inv_r) > cfg_.pt_min;
-  if (std::abs(eta_m) >= cfg_.eta_max || std::abs(t.z0) >= cfg_.z0_max ||
-      std::abs(t.inv_r) * cfg_.pt_min > kPtFromInvR) {
-    return;
-  }
+  if (!smear_and_accept(t, eta_m)) return;
   if (cfg_.stub_model && !stubs.found()) return;
   t.hit_pattern = stubs.stubs;
   if (truth_) truth_->particles.back().track = static_cast<int32_t>(ev->tracks.size());
   ev->tracks.push_back(t);
   ev->origin.push_back(origin);
+}
+
+bool EventGenerator::smear_and_accept(Track& t, double eta) {
+  if (additive_smear_ != 0) {
+    apply_additive_smear(additive_smear_, cfg_.smear_widths, t, smear_rng_);
+    eta = t.eta();
+  }
+  return std::abs(eta) < cfg_.eta_max && std::abs(t.z0) < cfg_.z0_max &&
+         std::abs(t.inv_r) * cfg_.pt_min <= kPtFromInvR;
 }
 
 void EventGenerator::add_minimum_bias(double z, double mean_particles, Origin origin,
@@ -199,6 +204,9 @@ void EventGenerator::add_fakes(GeneratedEvent* ev) {
     t.z0 = uniform(rng_, -cfg_.z0_max, cfg_.z0_max);
     t.d0 = cfg_.fake_d0_sigma_cm * gauss(rng_);
     t.hit_pattern = fake_hit_pattern();
+    // Fakes are drawn inside the acceptance; only a smear can take one out (no rng_ draw is
+    // skipped, so the collisions stay the same).
+    if (additive_smear_ != 0 && !smear_and_accept(t, t.eta())) continue;
     ev->tracks.push_back(t);
     ev->origin.push_back(Origin::kFake);
   }
@@ -213,6 +221,7 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
   truth_ = truth;
   if (truth_) truth_->particles.clear();
   tracker_ = state.tracker;
+  additive_smear_ = state.smear_mode == SmearMode::kAdditive ? state.smear : 0;
   if (!(conditions_.degradation == tracker_)) {
     conditions_ = StubConditions(tracker_, 0.9 * cfg_.pt_min);  // add_particle's early exit
   }
@@ -237,7 +246,7 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
   }
   add_fakes(out);
 
-  // Fisher-Yates shuffle of tracks and truth together, then degrade and digitise. When
+  // Fisher-Yates shuffle of tracks and truth together, then the relative smear and digitise. When
   // particles are recorded, the same swaps on an identity permutation tell where each went.
   const size_t n = out->tracks.size();
   std::vector<int32_t> slot_of;  // original index -> final index; only when recording
@@ -260,8 +269,9 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
     }
     truth_ = nullptr;
   }
+  const bool relative = state.smear_mode == SmearMode::kRelative;
   for (Track& t : out->tracks) {
-    apply_smear(state.smear, t, smear_rng_);
+    if (relative) apply_relative_smear(state.smear, t, smear_rng_);
     t = digitise(t);
   }
 }

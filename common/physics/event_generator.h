@@ -16,11 +16,16 @@
 //   3. the tracker: stubs in six layers (tracker_layers.h; a track needs 4 of 6), Gaussian
 //      resolution on every parameter (z0's by |eta| and pT, widened when PS stubs lack z; the
 //      r-phi parameters' by the stub count), the state's outer-tracker degradation
-//      (tracker_degradation.h), then the L1 acceptance cut on the measured values
-//      (pT > pt_min, |eta| < eta_max, |z0| < z0_max);
-//   4. a few fake tracks with random parameters;
-//   5. the degradation smear of the current DegradationState (see smear.h);
-//   6. digitisation (track_word.h) and a shuffle, so that track order carries no truth.
+//      (tracker_degradation.h), in additive mode the state's smear (smear.h), then the L1
+//      acceptance cut on the measured values (pT > pt_min, |eta| < eta_max, |z0| < z0_max);
+//   4. a few fake tracks with random parameters (in additive mode smeared and cut the same way);
+//   5. a shuffle, so that track order carries no truth; in relative mode the state's smear,
+//      after acceptance, as it always was (its events are the bytes of before the modes);
+//   6. digitisation (track_word.h).
+//
+// The additive smear acts before acceptance, so a track smeared below pt_min is lost. Particles
+// are generated only above pt_min (below), so none migrates in from below: at the 10 % step
+// (sigma_pT = 0.31 GeV) the delivered track count falls; see smear.h and the tests.
 //
 // On request (next() with a GeneratorTruth), the particles handed to the tracker model are
 // also recorded, each with the index of the track it became: what tracking efficiency is
@@ -38,7 +43,9 @@
 // particle's draws, so the physics of event i depends neither on the smear schedule nor on
 // the tracker degradation: two runs with one seed see the same collisions, differently
 // measured. (The fake count follows the tracks in kinematic acceptance before the stub
-// requirement, for the same reason.) The detector map of the tracker degradations (which
+// requirement and before the smear, for the same reason. The additive smear draws five numbers
+// for every particle the tracker measures, found or not, so a particle's smear does not depend
+// on the tracker degradation either.) The detector map of the tracker degradations (which
 // modules are dead) is drawn from the seed too, once.
 #pragma once
 
@@ -49,6 +56,7 @@
 #include <vector>
 
 #include "common/physics/rng.h"
+#include "common/physics/smear.h"
 #include "common/physics/track.h"
 #include "common/physics/tracker_degradation.h"
 #include "common/physics/tracker_layers.h"
@@ -127,6 +135,11 @@ struct GeneratorConfig {
   // and the trainer always run with it on.
   bool stub_model = true;
   double stub_efficiency = kStubEfficiency;  // per layer (tracker_layers.h says why)
+
+  // --- Degradation ---
+  // Widths per step of the additive smear (smear.h gives their source). Not read from
+  // `physics:` but from degradation.smear_widths: config::generator_config() puts them here.
+  SmearWidths smear_widths;
 };
 
 // An interaction from outside (a HepMC3 file's charged final state) to use instead of the
@@ -203,6 +216,9 @@ class EventGenerator {
   // One minimum-bias interaction at z: from the pile-up library when there is one.
   void add_minimum_bias_interaction(double z, Origin origin, GeneratedEvent* ev);
   void add_fakes(GeneratedEvent* ev);
+  // The additive smear of the event's state, if any, then the L1 acceptance on the result:
+  // false if the track is not delivered. eta: t's measured eta (sinh(eta) = t.tan_lambda).
+  bool smear_and_accept(Track& t, double eta);
   // Measures a particle with the tracker model and keeps it if it passes the acceptance.
   // charge: +-1 from an external source, 0 to draw it.
   void add_particle(double pt, double eta, double phi, double z, Origin origin, GeneratedEvent* ev,
@@ -220,6 +236,7 @@ class EventGenerator {
   Rng stub_rng_;                // stubs and fake hit patterns
   Rng shuffle_rng_;             // track order
   TrackerDegradation tracker_;  // of the event being generated (the state's)
+  double additive_smear_ = 0;   // the state's smear if its mode is additive, else 0
   StubConditions conditions_;   // tracker_, prepared for the stub model
   int64_t in_acceptance_ = 0;   // tracks that passed the kinematic cuts, found or not
   double pu_particles_mean_;    // per pile-up interaction, above pt_min, |eta| < eta_gen_max

@@ -10,7 +10,7 @@ namespace l1t::physics {
 namespace {
 
 bool same_state(const DegradationState& a, const DegradationState& b) {
-  return a.smear == b.smear && a.tracker == b.tracker;
+  return a.smear == b.smear && a.smear_mode == b.smear_mode && a.tracker == b.tracker;
 }
 
 uint64_t ceil_div(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
@@ -127,6 +127,7 @@ std::optional<ParamError> Timeline::build(const TimelineSpec& spec, Timeline* ou
       spec.time.events_per_lumisection * uint64_t{spec.update_every_lumisections};
   for (uint64_t first = 0; first < spec.total_events; first += per_interval) {
     DegradationState s = evaluate(spec.degradations, t.time_.at(first));
+    s.smear_mode = spec.smear_mode;
     if (!t.levels_.empty() && same_state(s, t.levels_.back().state)) continue;
     if (!t.levels_.empty()) t.levels_.back().end_event = first;
     s.level = static_cast<int>(t.levels_.size());

@@ -11,7 +11,7 @@
 // Composition: the `scenario` preset (tracker_scenario()) is the base, and the other tracker
 // entries compose onto it with compose(): losses as independent (1-(1-a)(1-b)), the shift
 // adds, the scales multiply, a dead region switched on is set. Each parameter appears at most
-// once. `smear` sets DegradationState::smear.
+// once. `smear` sets DegradationState::smear, read in the spec's smear_mode.
 //
 // Levels: level 0 is the first interval's state; the level goes up by one at every interval
 // whose state differs from the one before (a return to an earlier state is a new level), so
@@ -46,6 +46,9 @@ struct TimelineSpec {
   uint64_t total_events = 0;  // length of the run (YAML: duration)
   uint32_t update_every_lumisections = 1;
   std::vector<TimelineEntry> degradations;
+  // How the smear entry's value acts (smear.h); the scenario's degradation.smear_mode, set by
+  // config::RunPlan, not a key of the timeline section.
+  SmearMode smear_mode = SmearMode::kAdditive;
 };
 
 // The first problem of spec, keyed as in YAML: "time.<field>", "duration",
@@ -53,7 +56,8 @@ struct TimelineSpec {
 // "degradations[i].schedule.knots" (order, values out of range), "degradations[i].eta".
 std::optional<ParamError> check(const TimelineSpec& spec);
 
-// The schedules' values at t, without interval quantisation; level is left 0.
+// The schedules' values at t, without interval quantisation; level is left 0 and smear_mode
+// at its default (Timeline::build sets the spec's).
 DegradationState evaluate(const std::vector<TimelineEntry>& degradations, const TimePoint& t);
 
 struct TimelineSample {

@@ -28,12 +28,23 @@ struct Track {
 
 enum class Origin : uint8_t { kPileup = 0, kPrimary = 1, kFake = 2 };
 
+// How DegradationState::smear acts on a track (smear.h).
+//   kAdditive: x' = x + N(0, k w_p) on pT, eta, phi, z0 and d0, with the step k = smear / 0.01
+//              and w_p a fixed width per parameter (1 % of its RMS in the undegraded sample),
+//              before the L1 acceptance cuts: the seed study's dataset code.
+//   kRelative: x' = N(x, smear |x|) on q/R, phi0, tan(lambda), z0 and d0, after acceptance:
+//              this emulator's first smear, kept for comparison. Its spread grows with |x|,
+//              so it depends on where a track is (z0, phi), not only on the detector.
+enum class SmearMode : uint8_t { kAdditive = 0, kRelative = 1 };
+
 // Which degradation the detector is in when an event is taken.
 struct DegradationState {
   int level = 0;       // index in the schedule
-  double smear = 0.0;  // Gaussian resampling, sigma = smear * |x|
+  double smear = 0.0;  // the smear's size, read as smear_mode says; 0: none
   // Outer-tracker degradation (bias rail, bad strips, dead region, shifts and scales).
   TrackerDegradation tracker = {};
+  // Last, so that {level, smear, tracker} initialisers still mean what they did.
+  SmearMode smear_mode = SmearMode::kAdditive;
 };
 
 struct GeneratedEvent {

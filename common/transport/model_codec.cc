@@ -6,7 +6,7 @@
 
 #include "common/files/atomic_file.h"
 #include "common/hash/fnv1a.h"
-#include "common/nn/fixed_predict.h"
+#include "common/nn/inference/fixed_predict.h"
 
 namespace l1t::transport {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/nn/fixed_model.h"
+#include "common/nn/inference/fixed_model.h"
 #include "l1t/v1/messages.pb.h"
 
 namespace l1t::transport {

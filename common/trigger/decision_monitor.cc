@@ -83,7 +83,7 @@ void DecisionMonitor::forget_old(uint64_t newest_id) {
 void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
   const size_t n = truth.origin().size();
   if (static_cast<size_t>(d.score_live_size()) != n ||
-      static_cast<size_t>(d.score_static_size()) != n) {
+      static_cast<size_t>(d.score_frozen_size()) != n) {
     ++mismatched_;
     return;
   }
@@ -99,7 +99,7 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
   for (size_t t = 0; t < n; ++t) {
     const bool primary = truth.origin()[t] == static_cast<char>(physics::Origin::kPrimary);
     const double s_live = d.score_live(static_cast<int>(t)) * scale;
-    const double s_frozen = d.score_static(static_cast<int>(t)) * scale;
+    const double s_frozen = d.score_frozen(static_cast<int>(t)) * scale;
     live.add(s_live >= threshold_, primary);
     frozen.add(s_frozen >= threshold_, primary);
     ls.live.auc.add(static_cast<float>(s_live), primary);

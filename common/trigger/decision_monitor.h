@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "common/nn/classification_metrics.h"
+#include "common/nn/evaluation/classification_metrics.h"
 #include "l1t/v1/messages.pb.h"
 
 namespace l1t::trigger {

@@ -10,6 +10,9 @@ void to_wire(const physics::DegradationState& state, v1::DegradationState* out) 
   const physics::TrackerDegradation& t = state.tracker;
   out->set_level(static_cast<uint32_t>(state.level));
   out->set_smear(state.smear);
+  out->set_smear_mode(state.smear_mode == physics::SmearMode::kRelative
+                          ? v1::SMEAR_MODE_RELATIVE
+                          : v1::SMEAR_MODE_ADDITIVE);
   out->set_scenario(std::string(physics::tracker_scenario_name(t)));
   out->set_bias_rail_fraction(t.bias_rail_fraction);
   out->set_bad_strip_fraction(t.bad_strip_fraction);
@@ -26,6 +29,9 @@ physics::DegradationState from_wire(const v1::DegradationState& wire) {
   physics::DegradationState s;
   s.level = static_cast<int>(wire.level());
   s.smear = wire.smear();
+  // Only additive says additive: unset (an old sender) and unknown values were relative.
+  s.smear_mode = wire.smear_mode() == v1::SMEAR_MODE_ADDITIVE ? physics::SmearMode::kAdditive
+                                                              : physics::SmearMode::kRelative;
   physics::TrackerDegradation& t = s.tracker;
   t.bias_rail_fraction = wire.bias_rail_fraction();
   t.bad_strip_fraction = wire.bad_strip_fraction();

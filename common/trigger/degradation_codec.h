@@ -13,8 +13,10 @@ namespace l1t::trigger {
 void to_wire(const physics::DegradationState& state, v1::DegradationState* out);
 
 // The parameters back. Scales of 0 read as 1: proto3 leaves unset doubles at 0, and a sender
-// that never set them meant "no change". The wire's scenario name is not read: it follows from
-// the parameters, which are what the physics uses.
+// that never set them meant "no change". An unset smear_mode reads as relative, the only smear
+// there was before the field. The wire's scenario name is not read: it follows from the
+// parameters, which are what the physics uses. The additive smear's widths are not on the wire:
+// they are the generator's constants (degradation.smear_widths), not the event's state.
 physics::DegradationState from_wire(const v1::DegradationState& wire);
 
 }  // namespace l1t::trigger

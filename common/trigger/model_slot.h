@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "common/nn/batch_scorer.h"
-#include "common/nn/fixed_model.h"
+#include "common/nn/inference/batch_scorer.h"
+#include "common/nn/inference/fixed_model.h"
 #include "common/trigger/checked_model.h"
 #include "l1t/v1/messages.pb.h"
 

@@ -9,146 +9,23 @@
 #include <filesystem>
 #include <thread>
 
-#include "common/capture/capture_reader.h"
 #include "common/config/run_plan.h"
 #include "common/device/device.h"
 #include "common/monitor/monitor_node.h"
-#include "common/runtime/child_process.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
 #include "common/trigger/decision_monitor.h"
+#include "services/chain/launcher.h"
+#include "services/chain/summary.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct Options {
-  runtime::ProcessOptions process;
-  std::string summary_json;
-  std::string bin_dir;
-  std::string work_dir;
-  bool ephemeral = false;
-  double timeout_s = 900;
-  double progress_s = 1.0;
-  std::string replay;   // a capture file played by l1t-replay in the emulator's place
-  std::string capture;  // a capture file written by l1t-capture from the emulator's truth
-};
-
-struct Service {
-  explicit Service(std::string n) : name(std::move(n)) {}
-  std::string name;
-  std::vector<std::string> args;  // before the --set overrides, e.g. l1t-replay's --in FILE
-  runtime::ChildProcess child;
-  std::string ready_file, stats_file, log_file;
-  json ready = json::object();
-  json stats = json::object();  // stays empty if the process died before writing it
-};
-
-class Chain {
- public:
-  explicit Chain(const Options& o) : o_(o) {}
-
-  bool start(Service& s, const std::vector<std::string>& extra, std::string* error) {
-    s.ready_file = o_.work_dir + "/" + s.name + ".ready.json";
-    s.stats_file = o_.work_dir + "/" + s.name + ".stats.json";
-    s.log_file = o_.work_dir + "/" + s.name + ".log";
-    fs::remove(s.ready_file);
-    fs::remove(s.stats_file);
-    std::vector<std::string> argv{o_.bin_dir + "/l1t-" + s.name,
-                                  "--config",
-                                  o_.process.config,
-                                  "--ready-file",
-                                  s.ready_file,
-                                  "--stats-json",
-                                  s.stats_file,
-                                  "--log-level",
-                                  o_.process.log_level};
-    argv.insert(argv.end(), s.args.begin(), s.args.end());
-    for (const auto& v : o_.process.overrides) argv.insert(argv.end(), {"--set", v});
-    for (const auto& v : extra) argv.insert(argv.end(), {"--set", v});
-    if (!s.child.start(argv, s.log_file, error)) return false;
-    const auto deadline = Clock::now() + std::chrono::seconds(300);
-    while (Clock::now() < deadline && !runtime::stop_requested()) {
-      if (fs::exists(s.ready_file) && runtime::read_json_file(s.ready_file, &s.ready)) {
-        spdlog::info("chain: {} ready (pid {}, metrics :{})", s.name, s.child.pid(),
-                     s.ready.value("metrics_port", 0));
-        return true;
-      }
-      if (auto code = s.child.exit_code()) {
-        *error = s.name + " exited with code " + std::to_string(*code) +
-                 " before it was ready; see " + s.log_file;
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    *error = s.name + " did not become ready; see " + s.log_file;
-    return false;
-  }
-
- private:
-  const Options& o_;
-};
-
-// Events in a capture file, for the progress line of a replayed run.
-bool count_captured_events(const std::string& path, uint64_t* events, std::string* error) {
-  capture::CaptureReader reader;
-  if (!reader.open(path, error)) return false;
-  *events = 0;
-  std::string topic, payload;
-  while (reader.next(&topic, &payload)) *events += topic == transport::kTopicEvent;
-  return true;
-}
-
-std::string self_dir() {
-  std::error_code ec;
-  auto p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string(".") : p.parent_path().string();
-}
-
-json level_json(const trigger::LevelScore& l) {
-  auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-  return {{"level", l.level},
-          {"degradation", l.smear},
-          {"tracker", l.tracker},
-          {"events", l.events},
-          {"accuracy_static", num(l.frozen.counts.accuracy())},
-          {"accuracy_live", num(l.live.counts.accuracy())},
-          {"auc_static", num(l.frozen.auc.auc())},
-          {"auc_live", num(l.live.auc.auc())}};
-}
-
-void print_summary(const json& s) {
-  std::printf("\n=== l1t-chain summary: %s ===\n", s["scenario"].get<std::string>().c_str());
-  std::printf("events generated %llu, decided %llu, dropped %llu\n",
-              s["events_generated"].get<unsigned long long>(),
-              s["events_decided"].get<unsigned long long>(),
-              s["events_dropped"].get<unsigned long long>());
-  std::printf("throughput %.0f events/s, decision latency p50 %.3f ms, p99 %.3f ms\n",
-              s["throughput_events_per_s"].get<double>(),
-              1e3 * s["decision_latency_p50_s"].get<double>(),
-              1e3 * s["decision_latency_p99_s"].get<double>());
-  std::printf("weight versions published %llu, applied %llu (in decisions: %zu)\n\n",
-              s["model_versions_published"].get<unsigned long long>(),
-              s["model_versions_applied"].get<unsigned long long>(),
-              s["model_versions_in_decisions"].size());
-  std::printf("%5s %7s %-9s %7s  %9s %9s  %9s %9s\n", "level", "smear", "tracker", "events",
-              "acc_fixed", "acc_live", "auc_fixed", "auc_live");
-  for (const auto& l : s["levels"]) {
-    auto f = [](const json& v) { return v.is_null() ? NAN : v.get<double>(); };
-    std::printf("%5d %6.1f%% %-9s %7llu  %9.4f %9.4f  %9.4f %9.4f\n", l["level"].get<int>(),
-                100 * l["degradation"].get<double>(), l["tracker"].get<std::string>().c_str(),
-                l["events"].get<unsigned long long>(), f(l["accuracy_static"]),
-                f(l["accuracy_live"]), f(l["auc_static"]), f(l["auc_live"]));
-  }
-  std::printf("(fixed = the frozen starting model, live = continually retrained)\n");
-  std::fflush(stdout);
-}
-
-}  // namespace
+using chain::Options;
+using chain::Service;
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -173,7 +50,7 @@ int main(int argc, char** argv) {
   config::Scenario cfg;
   if (!runtime::load_process_config(o.process, &cfg)) return 2;
   runtime::install_stop_handlers();
-  if (o.bin_dir.empty()) o.bin_dir = self_dir();
+  if (o.bin_dir.empty()) o.bin_dir = chain::self_dir();
   if (o.work_dir.empty()) {
     char tmpl[] = "/tmp/l1t-chain-XXXXXX";
     o.work_dir = mkdtemp(tmpl);
@@ -196,7 +73,7 @@ int main(int argc, char** argv) {
 
   uint64_t replay_events = 0;  // a replay's length: its capture file's events
   if (std::string bad;
-      !o.replay.empty() && !count_captured_events(o.replay, &replay_events, &bad)) {
+      !o.replay.empty() && !chain::count_captured_events(o.replay, &replay_events, &bad)) {
     spdlog::error("chain: {}", bad);
     return 2;
   }
@@ -220,7 +97,7 @@ int main(int argc, char** argv) {
   dev.ready();
   const std::string decisions_ep = dev.endpoint("decisions");
 
-  Chain chain(o);
+  chain::Launcher launcher(o);
   Service trainer("trainer"), emulator(o.replay.empty() ? "emulator" : "replay"),
       inference("inference"), labeller("labeller"), capture("capture");
   // Replayed events carry the replay's send time, so latencies are this run's.
@@ -230,18 +107,18 @@ int main(int argc, char** argv) {
     spdlog::error("chain: {}", why);
     return 1;
   };
-  if (!chain.start(trainer,
-                   {any("endpoints.labels", cfg.endpoints.labels),
-                    any("endpoints.weights", cfg.endpoints.weights),
-                    any("endpoints.snapshot", cfg.endpoints.snapshot),
-                    metrics_port("trainer", cfg.metrics.trainer)},
-                   &error)) {
+  if (!launcher.start(trainer,
+                      {any("endpoints.labels", cfg.endpoints.labels),
+                       any("endpoints.weights", cfg.endpoints.weights),
+                       any("endpoints.control", cfg.endpoints.control),
+                       metrics_port("trainer", cfg.metrics.trainer)},
+                      &error)) {
     return fail(error);
   }
   const json& te = trainer.ready["endpoints"];
   // The emulator waits for its truth subscribers: this monitor, the labeller (and the capture).
   const std::string subscribers = o.capture.empty() ? "2" : "3";
-  if (!chain.start(
+  if (!launcher.start(
           emulator,
           {any("endpoints.events", cfg.endpoints.events),
            any("endpoints.truth", cfg.endpoints.truth), "emulator.min_subscribers=" + subscribers,
@@ -260,25 +137,25 @@ int main(int argc, char** argv) {
     finished_with = beat.messages_out();
     t_finished = Clock::now();
   });
-  if (!chain.start(inference,
-                   {"endpoints.events=" + ee["events"].get<std::string>(),
-                    "endpoints.weights=" + te["weights"].get<std::string>(),
-                    "endpoints.snapshot=" + te["snapshot"].get<std::string>(),
-                    "endpoints.decisions=" + decisions_ep, "inference.min_subscribers=1",
-                    metrics_port("inference", cfg.metrics.inference)},
-                   &error)) {
+  if (!launcher.start(inference,
+                      {"endpoints.events=" + ee["events"].get<std::string>(),
+                       "endpoints.weights=" + te["weights"].get<std::string>(),
+                       "endpoints.control=" + te["control"].get<std::string>(),
+                       "endpoints.decisions=" + decisions_ep, "inference.min_subscribers=1",
+                       metrics_port("inference", cfg.metrics.inference)},
+                      &error)) {
     return fail(error);
   }
-  if (!chain.start(labeller,
-                   {"endpoints.truth=" + ee["truth"].get<std::string>(),
-                    "endpoints.labels=" + te["labels"].get<std::string>(),
-                    metrics_port("labeller", cfg.metrics.labeller)},
-                   &error)) {
+  if (!launcher.start(labeller,
+                      {"endpoints.truth=" + ee["truth"].get<std::string>(),
+                       "endpoints.labels=" + te["labels"].get<std::string>(),
+                       metrics_port("labeller", cfg.metrics.labeller)},
+                      &error)) {
     return fail(error);
   }
   if (!o.capture.empty()) {
     capture.args = {"--out", o.capture, "--metrics-port", "0"};
-    if (!chain.start(capture, {"endpoints.truth=" + ee["truth"].get<std::string>()}, &error)) {
+    if (!launcher.start(capture, {"endpoints.truth=" + ee["truth"].get<std::string>()}, &error)) {
       return fail(error);
     }
   }
@@ -368,7 +245,7 @@ int main(int argc, char** argv) {
       t_first_decision ? std::chrono::duration<double>(*t_last_decision - *t_first_decision).count()
                        : 0;
   json levels = json::array();
-  for (const auto& [level, score] : monitor.levels()) levels.push_back(level_json(score));
+  for (const auto& [level, score] : monitor.levels()) levels.push_back(chain::level_json(score));
   json summary = {
       {"scenario", cfg.name},
       {"events_generated", generated},
@@ -399,7 +276,7 @@ int main(int argc, char** argv) {
       {"work_dir", o.work_dir},
       {"ok", !failed && exit_codes_bad == 0}};
   if (!o.capture.empty()) summary["processes"]["capture"] = capture.stats;
-  print_summary(summary);
+  chain::print_summary(summary);
   if (!o.summary_json.empty() && !runtime::write_json_file(o.summary_json, summary)) {
     spdlog::error("chain: cannot write {}", o.summary_json);
     return 1;

@@ -111,7 +111,7 @@ void InferenceNode::apply(trigger::CheckedModel checked) {
 void InferenceNode::refuse(const v1::ModelUpdate& update, Source source, const std::string& why) {
   ++counters_.versions_refused;
   refused_total_.Increment();
-  metrics_.rejected(source == Source::kSnapshot ? "snapshot" : "weights", "model").Increment();
+  metrics_.rejected(source == Source::kSnapshot ? "control" : "weights", "model").Increment();
   spdlog::warn("inference: refused weights v{}: {}", update.version(), why);
 }
 
@@ -143,7 +143,7 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
   double ht_live = 0, ht_frozen = 0;
   size_t primary_live = 0;
   for (auto [slot, field, ht] : {std::tuple{&live_, decision_.mutable_score_live(), &ht_live},
-                                 {&frozen_, decision_.mutable_score_static(), &ht_frozen}}) {
+                                 {&frozen_, decision_.mutable_score_frozen(), &ht_frozen}}) {
     scores_.resize(n);
     slot->scorer().score(inputs_.data(), n, scores_.data());
     field->Resize(static_cast<int>(n), 0);
@@ -163,7 +163,7 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
   *decision_.mutable_degradation() = event.degradation();
   decision_.set_score_frac_bits(live_.output_frac_bits());
   decision_.set_track_ht_live(ht_live);
-  decision_.set_track_ht_static(ht_frozen);
+  decision_.set_track_ht_frozen(ht_frozen);
   decision_.set_accept(ht_live > settings_.accept_ht_gev);
   decision_.set_event_timestamp_ns(event.timestamp_ns());
   const int64_t now = now_();

@@ -16,7 +16,7 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   inference::InferenceNode node(cfg.inference, dev.metrics());
   using device::Method;
   auto& control =
-      dev.open("snapshot", zmq::socket_type::dealer, Method::kConnect, cfg.endpoints.snapshot);
+      dev.open("control", zmq::socket_type::dealer, Method::kConnect, cfg.endpoints.control);
   dev.open("weights", zmq::socket_type::sub, Method::kConnect, cfg.endpoints.weights);
   dev.open("events", zmq::socket_type::pull, Method::kConnect, cfg.endpoints.events);
   auto& decisions = dev.open_publisher("decisions", Method::kConnect, cfg.endpoints.decisions);
@@ -28,7 +28,7 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   uint64_t answers = 0;  // snapshots decoded since the last pair of requests
   dev.on<v1::ModelUpdate>("weights", transport::kTopicWeights,
                           [&](v1::ModelUpdate& u) { node.on_model(u, Source::kBroadcast); });
-  dev.on<v1::ModelUpdate>("snapshot", transport::kTopicSnapshot, [&](v1::ModelUpdate& u) {
+  dev.on<v1::ModelUpdate>("control", transport::kTopicSnapshot, [&](v1::ModelUpdate& u) {
     ++answers;
     node.on_model(u, Source::kSnapshot);
   });

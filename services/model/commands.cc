@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "common/fixed/spec.h"
-#include "common/nn/hls4ml_export.h"
-#include "common/nn/hls4ml_import.h"
+#include "common/nn/hls4ml/hls4ml_export.h"
+#include "common/nn/hls4ml/hls4ml_import.h"
 #include "common/transport/model_codec.h"
 #include "services/model/model_file.h"
 #include "services/model/predict_csv.h"

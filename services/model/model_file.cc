@@ -1,7 +1,7 @@
 #include "services/model/model_file.h"
 
 #include "common/fixed/spec.h"
-#include "common/nn/fixed_predict.h"
+#include "common/nn/inference/fixed_predict.h"
 #include "common/transport/envelope.h"
 #include "common/transport/model_codec.h"
 

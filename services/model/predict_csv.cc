@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "common/fixed/cast.h"
-#include "common/nn/fixed_predict.h"
-#include "common/nn/hls4ml_export.h"
-#include "common/nn/hls4ml_text.h"
+#include "common/nn/hls4ml/hls4ml_export.h"
+#include "common/nn/hls4ml/hls4ml_text.h"
+#include "common/nn/inference/fixed_predict.h"
 
 namespace l1t::model_tool {
 namespace {

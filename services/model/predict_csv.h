@@ -4,7 +4,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "common/nn/fixed_model.h"
+#include "common/nn/inference/fixed_model.h"
 
 namespace l1t::model_tool {
 

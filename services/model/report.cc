@@ -6,9 +6,9 @@
 #include <ctime>
 
 #include "common/fixed/cast.h"
-#include "common/nn/footprint.h"
-#include "common/nn/hls4ml_export.h"
-#include "common/nn/hls4ml_text.h"
+#include "common/nn/hls4ml/hls4ml_export.h"
+#include "common/nn/hls4ml/hls4ml_text.h"
+#include "common/nn/inference/footprint.h"
 
 namespace l1t::model_tool {
 namespace {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fixed/spec.h"
-#include "common/nn/fixed_model.h"
+#include "common/nn/inference/fixed_model.h"
 #include "services/model/model_file.h"
 
 namespace l1t::model_tool {

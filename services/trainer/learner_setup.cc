@@ -1,8 +1,8 @@
 #include "services/trainer/learner_setup.h"
 
 #include "common/fixed/spec.h"
-#include "common/nn/ewc.h"
-#include "common/nn/lwf.h"
+#include "common/nn/continual/ewc.h"
+#include "common/nn/continual/lwf.h"
 #include "common/physics/features.h"
 
 namespace l1t::trainer {

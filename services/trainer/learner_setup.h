@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "common/config/scenario.h"
-#include "common/nn/algorithm.h"
-#include "common/nn/continual_learner.h"
-#include "common/nn/quantise.h"
-#include "common/nn/strategy.h"
-#include "common/nn/update_gate.h"
+#include "common/nn/continual/continual_learner.h"
+#include "common/nn/continual/update_gate.h"
+#include "common/nn/training/algorithm.h"
+#include "common/nn/training/quantise.h"
+#include "common/nn/training/strategy.h"
 #include "common/trigger/update_policy.h"
 
 namespace l1t::trainer {

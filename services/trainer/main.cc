@@ -27,10 +27,10 @@ void add_tool_options(CLI::App& app, ToolOptions* o) {
   app.add_option("--save-initial", o->save_initial,
                  "write the starting model to this file and exit");
   app.add_option("--rollback-to", o->rollback_to,
-                 "ask the trainer on endpoints.snapshot to republish kept version N as a new "
+                 "ask the trainer on endpoints.control to republish kept version N as a new "
                  "version, print its answer and exit");
   app.add_flag("--list-versions", o->list_versions,
-               "ask the trainer on endpoints.snapshot for the versions it keeps and exit");
+               "ask the trainer on endpoints.control for the versions it keeps and exit");
   app.add_option("--command-timeout", o->command_timeout_s,
                  "seconds --rollback-to / --list-versions wait for the trainer's answer");
 }
@@ -71,7 +71,7 @@ int serve(const runtime::ProcessOptions& options, const config::Scenario& cfg,
   dev.open("labels", zmq::socket_type::pull, Method::kBind, cfg.endpoints.labels);
   auto& weights = dev.open_publisher("weights", Method::kBind, cfg.endpoints.weights);
   auto& control =
-      dev.open("snapshot", zmq::socket_type::router, Method::kBind, cfg.endpoints.snapshot);
+      dev.open("control", zmq::socket_type::router, Method::kBind, cfg.endpoints.control);
 
   auto publish = [&](const v1::ModelUpdate& u) {
     node.weights_sent(transport::send(weights, transport::kTopicWeights, u, false) ==
@@ -84,16 +84,16 @@ int serve(const runtime::ProcessOptions& options, const config::Scenario& cfg,
     transport::send(control, topic, m, false);
   };
   // The ROUTER carries snapshot requests, drift alarms, heartbeats and rollback requests.
-  dev.on<v1::SnapshotRequest>("snapshot", transport::kTopicSnapshot,
+  dev.on<v1::SnapshotRequest>("control", transport::kTopicSnapshot,
                               [&](v1::SnapshotRequest& req, const transport::Received& in) {
                                 reply(in, transport::kTopicSnapshot, node.on_snapshot_request(req));
                               });
-  dev.on<v1::DriftAlarm>("snapshot", transport::kTopicAlarm,
+  dev.on<v1::DriftAlarm>("control", transport::kTopicAlarm,
                          [&](v1::DriftAlarm& alarm) { node.on_alarm(alarm); });
-  dev.on<v1::Heartbeat>("snapshot", transport::kTopicHeartbeat,
+  dev.on<v1::Heartbeat>("control", transport::kTopicHeartbeat,
                         [&](v1::Heartbeat& hb) { node.on_heartbeat(hb); });
   transport::HeaderStamper reply_stamp("trainer");
-  dev.on<v1::RollbackRequest>("snapshot", transport::kTopicRollback,
+  dev.on<v1::RollbackRequest>("control", transport::kTopicRollback,
                               [&](v1::RollbackRequest& req, const transport::Received& in) {
                                 std::optional<v1::ModelUpdate> update;
                                 v1::RollbackReply answer = node.on_rollback(req, &update);
@@ -107,8 +107,8 @@ int serve(const runtime::ProcessOptions& options, const config::Scenario& cfg,
   dev.every(std::chrono::milliseconds(0), [&] { node.tick(); });
 
   dev.ready(node.ready_info());
-  spdlog::info("trainer: labels on {}, weights on {}, snapshots on {}, metrics on :{}",
-               dev.endpoint("labels"), dev.endpoint("weights"), dev.endpoint("snapshot"),
+  spdlog::info("trainer: labels on {}, weights on {}, control (snapshots, alarms, heartbeats, rollbacks) on {}, metrics on :{}",
+               dev.endpoint("labels"), dev.endpoint("weights"), dev.endpoint("control"),
                dev.metrics().port());
   dev.run();
   node.checkpoint("shutdown");

@@ -41,7 +41,7 @@ int run_rollback_command(const config::Scenario& cfg, uint64_t version, bool lis
   transport::SocketOptions opts;
   opts.linger_ms = 0;
   auto dealer = transport::make_socket(ctx, zmq::socket_type::dealer, opts);
-  dealer.connect(cfg.endpoints.snapshot);
+  dealer.connect(cfg.endpoints.control);
   v1::RollbackRequest req;
   transport::HeaderStamper stamp("rollback-command");
   stamp.stamp(req.mutable_header());
@@ -61,7 +61,7 @@ int run_rollback_command(const config::Scenario& cfg, uint64_t version, bool lis
     if (!msg->well_framed ||
         transport::decode(msg->topic, transport::kTopicRollback, msg->payload_view(), &reply) !=
             transport::Reject::kOk) {
-      spdlog::error("rollback: the answer from {} is not a rollback reply", cfg.endpoints.snapshot);
+      spdlog::error("rollback: the answer from {} is not a rollback reply", cfg.endpoints.control);
       return 1;
     }
     print_versions(reply);
@@ -73,8 +73,8 @@ int run_rollback_command(const config::Scenario& cfg, uint64_t version, bool lis
     return 0;
   }
   spdlog::error(
-      "rollback: no trainer answered on {} within {:.1f} s (config key 'endpoints.snapshot')",
-      cfg.endpoints.snapshot, timeout_s);
+      "rollback: no trainer answered on {} within {:.1f} s (config key 'endpoints.control')",
+      cfg.endpoints.control, timeout_s);
   return 3;
 }
 

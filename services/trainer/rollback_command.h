@@ -1,5 +1,5 @@
 // `l1t-trainer --rollback-to N` and `--list-versions`: one command that asks the running trainer
-// (on its snapshot ROUTER endpoint, endpoints.snapshot) to republish kept version N as a new,
+// (on its snapshot ROUTER endpoint, endpoints.control) to republish kept version N as a new,
 // higher version, or to list the versions it keeps with the gate's numbers.
 #pragma once
 

@@ -6,8 +6,8 @@
 #include <chrono>
 
 #include "common/config/physics_settings.h"
-#include "common/nn/pretrain.h"
-#include "common/nn/quantise.h"
+#include "common/nn/training/pretrain.h"
+#include "common/nn/training/quantise.h"
 #include "common/physics/event_generator.h"
 #include "common/physics/features.h"
 #include "common/transport/model_codec.h"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/config/scenario.h"
-#include "common/nn/float_mlp.h"
+#include "common/nn/training/float_mlp.h"
 #include "common/trigger/training_data.h"
 
 namespace l1t::trainer {

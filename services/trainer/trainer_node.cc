@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "common/nn/adam.h"
-#include "common/nn/checkpoint.h"
-#include "common/nn/quantise.h"
+#include "common/nn/training/adam.h"
+#include "common/nn/training/quantise.h"
 #include "common/physics/features.h"
 #include "common/transport/model_codec.h"
 #include "services/trainer/starting_model.h"
+#include "services/trainer/trainer_checkpoint.h"
 
 namespace l1t::trainer {
 namespace {
@@ -89,9 +89,9 @@ bool TrainerNode::init(const std::function<bool(nn::FloatMlp*)>& make_start, std
       return false;
     }
     if (std::filesystem::exists(checkpoint_path_, ec)) {
-      nn::TrainerCheckpoint c;
+      TrainerCheckpoint c;
       std::string why;
-      if (!nn::read_checkpoint(checkpoint_path_, &c, &why) || !resume(c, &why)) {
+      if (!read_checkpoint(checkpoint_path_, &c, &why) || !resume(c, &why)) {
         *error = "refusing the checkpoint " + checkpoint_path_ + ": " + why +
                  " (move it away to start afresh; version numbers would then start at 1)";
         return false;
@@ -106,10 +106,10 @@ bool TrainerNode::init(const std::function<bool(nn::FloatMlp*)>& make_start, std
     }
     learner_ = make_learner(cfg_, setup_, start);
     service_ = nn::quantise(start, setup_.quantisation);
-    base_ = make_update(service_, 1, 0, 0, 0);
-    current_ = base_;
+    frozen_ = make_update(service_, 1, 0, 0, 0);
+    current_ = frozen_;
     version_ = 1;
-    history_.set_base(make_record(base_));
+    history_.set_frozen(make_record(frozen_));
   }
   const auto ref = reference_rows(cfg_, static_cast<size_t>(cfg_.trainer.gate_reference_rows));
   gate_.set_reference(ref.x.data(), ref.y.data(), ref.rows());
@@ -119,24 +119,24 @@ bool TrainerNode::init(const std::function<bool(nn::FloatMlp*)>& make_start, std
   return true;
 }
 
-bool TrainerNode::resume(const nn::TrainerCheckpoint& c, std::string* error) {
+bool TrainerNode::resume(const TrainerCheckpoint& c, std::string* error) {
   // The learner is built at the configured shape and filled from the checkpoint, which refuses
   // any mismatch (architecture, replay capacity, optimiser state).
   learner_ = make_learner(cfg_, setup_, nn::FloatMlp(setup_.sizes, cfg_.trainer.seed));
-  if (!nn::restore_learner(c, learner_.get(), error)) return false;
-  if (!base_.ParseFromString(c.base.model_update) ||
+  if (!restore_learner(c, learner_.get(), error)) return false;
+  if (!frozen_.ParseFromString(c.base.model_update) ||
       (!c.versions.empty() && !current_.ParseFromString(c.versions.back().model_update))) {
     *error = "a stored model update does not parse";
     return false;
   }
-  if (c.versions.empty()) current_ = base_;
+  if (c.versions.empty()) current_ = frozen_;
   if (!transport::decode_model(current_, &service_, error)) return false;
   if (!transport::same_footprint(nn::quantise(learner_->model(), setup_.quantisation), service_,
                                  error)) {
     *error = "the model in service does not match model.*: " + *error;
     return false;
   }
-  history_.set_base(c.base);
+  history_.set_frozen(c.base);
   for (const auto& r : c.versions) history_.add(r);
   // Numbering continues above the newest version ever published, whatever is in service.
   version_ = std::max(c.version, current_.version());
@@ -313,7 +313,7 @@ v1::RollbackReply TrainerNode::on_rollback(const v1::RollbackRequest& request,
   };
   if (request.list_only()) return finish(true, "versions kept: " + history_.list());
   const uint64_t to = request.version();
-  const nn::VersionRecord* record = history_.find(to);
+  const VersionRecord* record = history_.find(to);
   if (record == nullptr) {
     spdlog::warn("trainer: rollback to v{} refused: not kept (kept: {})", to, history_.list());
     return finish(false,
@@ -355,19 +355,19 @@ void TrainerNode::tick() {
 
 void TrainerNode::checkpoint(const char* why) {
   if (checkpoint_path_.empty()) return;
-  nn::TrainerCheckpoint c;
-  nn::capture_learner(*learner_, &c);
+  TrainerCheckpoint c;
+  capture_learner(*learner_, &c);
   c.samples_seen = samples_seen();
   c.samples_trained = trained_before_ + learner_->samples_trained();
   c.steps = steps_before_ + learner_->steps();
   c.version = version_;
   c.candidates_published = candidates_passed_;
   c.candidates_rejected = candidates_rejected_;
-  c.base = history_.base();
+  c.base = history_.frozen();
   c.versions.assign(history_.kept().begin(), history_.kept().end());
   std::string error;
   last_checkpoint_ = Clock::now();
-  if (!nn::write_checkpoint(checkpoint_path_, c, &error)) {
+  if (!write_checkpoint(checkpoint_path_, c, &error)) {
     ++checkpoints_failed_;
     checkpoint_failures_total_.Increment();
     spdlog::error("trainer: checkpoint ({}) failed: {}", why, error);
@@ -395,7 +395,7 @@ nlohmann::json TrainerNode::ready_info() const {
 }
 
 const v1::ModelUpdate& TrainerNode::on_snapshot_request(const v1::SnapshotRequest& request) const {
-  const v1::ModelUpdate& m = request.version() == 1 ? base_ : current_;
+  const v1::ModelUpdate& m = request.version() == 1 ? frozen_ : current_;
   spdlog::info("trainer: sent weights v{} to {}", m.version(), request.node());
   return m;
 }

@@ -15,9 +15,9 @@
 
 #include "common/config/scenario.h"
 #include "common/metrics/metrics.h"
-#include "common/nn/continual_learner.h"
-#include "common/nn/fixed_model.h"
-#include "common/nn/update_gate.h"
+#include "common/nn/continual/continual_learner.h"
+#include "common/nn/continual/update_gate.h"
+#include "common/nn/inference/fixed_model.h"
 #include "common/transport/envelope.h"
 #include "common/trigger/update_policy.h"
 #include "l1t/v1/messages.pb.h"
@@ -35,7 +35,7 @@ class TrainerNode {
   // exists but cannot be used: starting afresh would send version numbers back.
   bool init(const std::function<bool(nn::FloatMlp*)>& make_start, std::string* error);
 
-  const v1::ModelUpdate& base() const { return base_; }
+  const v1::ModelUpdate& frozen() const { return frozen_; }  // v1, never retrained
   const v1::ModelUpdate& current() const { return current_; }
   uint64_t version() const { return version_; }  // the newest ever published
 
@@ -68,7 +68,7 @@ class TrainerNode {
     double loss = 0;
   };
 
-  bool resume(const nn::TrainerCheckpoint& c, std::string* error);
+  bool resume(const TrainerCheckpoint& c, std::string* error);
   void take_candidate();
   std::optional<v1::ModelUpdate> judge();
   v1::ModelUpdate publish(const nn::FixedModel& model, uint64_t samples_seen, double loss,
@@ -85,7 +85,7 @@ class TrainerNode {
   trigger::UpdatePolicy policy_;
   VersionHistory history_;
   std::optional<Candidate> candidate_;
-  v1::ModelUpdate base_, current_;
+  v1::ModelUpdate frozen_, current_;
   nn::FixedModel service_;  // current_'s weights: what the gate compares candidates with
   uint64_t version_ = 0;
   transport::HeaderStamper stamp_{"trainer"};

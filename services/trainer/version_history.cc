@@ -2,28 +2,28 @@
 
 namespace l1t::trainer {
 
-void VersionHistory::add(nn::VersionRecord record) {
+void VersionHistory::add(VersionRecord record) {
   kept_.push_back(std::move(record));
   while (kept_.size() > keep_) kept_.pop_front();
 }
 
-const nn::VersionRecord* VersionHistory::find(uint64_t version) const {
+const VersionRecord* VersionHistory::find(uint64_t version) const {
   for (const auto& r : kept_) {
     if (r.version == version) return &r;
   }
-  return base_.version == version ? &base_ : nullptr;
+  return frozen_.version == version ? &frozen_ : nullptr;
 }
 
 std::string VersionHistory::list() const {
-  std::string s = std::to_string(base_.version);
+  std::string s = std::to_string(frozen_.version);
   for (const auto& r : kept_) {
-    if (r.version != base_.version) s += " " + std::to_string(r.version);
+    if (r.version != frozen_.version) s += " " + std::to_string(r.version);
   }
   return s;
 }
 
 void VersionHistory::describe(v1::RollbackReply* reply) const {
-  auto add = [&](const nn::VersionRecord& r) {
+  auto add = [&](const VersionRecord& r) {
     auto* k = reply->add_kept();
     k->set_version(r.version);
     k->set_rollback_of(r.rollback_of);
@@ -37,16 +37,16 @@ void VersionHistory::describe(v1::RollbackReply* reply) const {
     k->set_reference_accuracy(r.reference_accuracy);
     k->set_reference_service_accuracy(r.reference_service_accuracy);
   };
-  add(base_);
+  add(frozen_);
   for (const auto& r : kept_) {
-    if (r.version != base_.version) add(r);
+    if (r.version != frozen_.version) add(r);
   }
 }
 
-nn::VersionRecord make_record(const v1::ModelUpdate& update, double window_acc,
+VersionRecord make_record(const v1::ModelUpdate& update, double window_acc,
                               double window_service_acc, double reference_acc,
                               double reference_service_acc) {
-  nn::VersionRecord r;
+  VersionRecord r;
   r.version = update.version();
   r.rollback_of = update.rollback_of();
   update.SerializeToString(&r.model_update);

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <thread>
 
-#include "common/nn/float_mlp.h"
-#include "common/nn/quantise.h"
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/quantise.h"
 #include "common/physics/event_generator.h"
 #include "common/physics/features.h"
 #include "common/physics/track_word.h"
@@ -120,7 +120,7 @@ TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
   });
   testing::Service node("inference");
   node.start({"endpoints.events=" + events_ep, "endpoints.weights=" + weights_ep,
-              "endpoints.snapshot=" + snapshot_ep, "endpoints.decisions=" + decisions_ep,
+              "endpoints.control=" + snapshot_ep, "endpoints.decisions=" + decisions_ep,
               "metrics.inference=0"},
              dir);
   stop = true;
@@ -176,7 +176,7 @@ TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
             1)
       << text;
   EXPECT_GE(testing::metric_value(
-                text, "l1t_messages_rejected_total{channel=\"snapshot\",reason=\"malformed\"}"),
+                text, "l1t_messages_rejected_total{channel=\"control\",reason=\"malformed\"}"),
             1)
       << text;
   EXPECT_EQ(testing::metric_value(text, "l1t_model_version{model=\"live\"}"), 2) << text;
@@ -234,7 +234,7 @@ TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
   const std::string dir = testing::temp_dir("bad-trainer");
   testing::Service trainer("trainer");
   trainer.start({"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
-                 "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0",
+                 "endpoints.control=tcp://127.0.0.1:*", "metrics.trainer=0",
                  "trainer.pretrain_events=20", "trainer.pretrain_epochs=1"},
                 dir);
   if (::testing::Test::HasFatalFailure()) return;
@@ -242,7 +242,7 @@ TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
   auto push = transport::make_socket(ctx, zmq::socket_type::push);
   push.connect(trainer.endpoint("labels"));
   auto dealer = transport::make_socket(ctx, zmq::socket_type::dealer);
-  dealer.connect(trainer.endpoint("snapshot"));
+  dealer.connect(trainer.endpoint("control"));
 
   v1::LabelledBatch good;
   transport::HeaderStamper("test").stamp(good.mutable_header());
@@ -278,7 +278,7 @@ TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
   const std::string rejected = "l1t_messages_rejected_total{channel=";
   EXPECT_GE(testing::metric_value(text, rejected + "\"labels\",reason=\"malformed\"}"), 2) << text;
   EXPECT_GE(testing::metric_value(text, rejected + "\"labels\",reason=\"shape\"}"), 1) << text;
-  EXPECT_GE(testing::metric_value(text, rejected + "\"snapshot\",reason=\"malformed\"}"), 2)
+  EXPECT_GE(testing::metric_value(text, rejected + "\"control\",reason=\"malformed\"}"), 2)
       << text;
   expect_promtool_clean(text, dir);
   EXPECT_EQ(trainer.child.stop(10s), 0);

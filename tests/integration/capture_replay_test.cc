@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "common/capture/capture_reader.h"
-#include "common/nn/float_mlp.h"
-#include "common/nn/quantise.h"
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/quantise.h"
 #include "common/transport/envelope.h"
 #include "common/transport/model_codec.h"
 #include "common/transport/socket.h"
@@ -296,7 +296,7 @@ TEST_F(CaptureReplayTest, ARealInferenceNodeDecidesEveryReplayedEvent) {
   if (!HasFatalFailure()) {
     start(node, "inference", dir, {},
           {"endpoints.events=" + replay_ready["endpoints"]["events"].get<std::string>(),
-           "endpoints.weights=" + weights_ep, "endpoints.snapshot=" + snapshot_ep,
+           "endpoints.weights=" + weights_ep, "endpoints.control=" + snapshot_ep,
            "endpoints.decisions=" + decisions_ep, "metrics.inference=0",
            "inference.min_subscribers=1"},
           &node_ready);

@@ -20,7 +20,7 @@ TEST(ChainLifecycleTest, ANodeThatStartsLateGetsTheCurrentWeightsAtOnce) {
   const std::string dir = testing::temp_dir("late-node");
   testing::Service trainer("trainer");
   trainer.start({"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
-                 "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0",
+                 "endpoints.control=tcp://127.0.0.1:*", "metrics.trainer=0",
                  "trainer.pretrain_events=50", "trainer.pretrain_epochs=1",
                  "trainer.publish_every=100", "trainer.batch_size=10", "trainer.gate_window=0"},
                 dir);
@@ -44,7 +44,7 @@ TEST(ChainLifecycleTest, ANodeThatStartsLateGetsTheCurrentWeightsAtOnce) {
   testing::Service node("inference");
   node.start({"endpoints.events=tcp://127.0.0.1:1", "endpoints.decisions=tcp://127.0.0.1:1",
               "endpoints.weights=" + trainer.endpoint("weights"),
-              "endpoints.snapshot=" + trainer.endpoint("snapshot"), "metrics.inference=0"},
+              "endpoints.control=" + trainer.endpoint("control"), "metrics.inference=0"},
              dir);
   if (::testing::Test::HasFatalFailure()) return;
   EXPECT_EQ(node.ready["model_version"].get<int>(), 4) << node.ready.dump();

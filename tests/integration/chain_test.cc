@@ -57,10 +57,10 @@ TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighest
   ASSERT_EQ(levels.size(), 11u);
   const auto& top = levels.back();
   EXPECT_DOUBLE_EQ(top["degradation"].get<double>(), 0.10);
-  EXPECT_GT(top["accuracy_live"].get<double>(), top["accuracy_static"].get<double>())
+  EXPECT_GT(top["accuracy_live"].get<double>(), top["accuracy_frozen"].get<double>())
       << levels.dump(1);
   // The frozen model loses accuracy as the detector degrades: that is what the chain is for.
-  EXPECT_LT(top["accuracy_static"].get<double>(), levels.front()["accuracy_static"].get<double>());
+  EXPECT_LT(top["accuracy_frozen"].get<double>(), levels.front()["accuracy_frozen"].get<double>());
   for (const auto& l : levels) EXPECT_EQ(l["tracker"], "none") << l.dump();
 }
 
@@ -79,7 +79,7 @@ TEST(ChainTest, ATrackerScenarioStaircaseIsReportedByScenario) {
   EXPECT_EQ(levels[1]["tracker"], "bri");
   EXPECT_EQ(levels[2]["tracker"], "bri+10bs");
   for (const auto& l : levels) EXPECT_EQ(l["degradation"].get<double>(), 0.0);
-  EXPECT_LT(levels[2]["accuracy_static"].get<double>(), levels[0]["accuracy_static"].get<double>())
+  EXPECT_LT(levels[2]["accuracy_frozen"].get<double>(), levels[0]["accuracy_frozen"].get<double>())
       << levels.dump(1);
 }
 

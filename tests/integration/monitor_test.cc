@@ -26,7 +26,7 @@ TEST(MonitorTest, ExportsLiveAndFrozenAccuracyPerLevel) {
   const int events_per_level = 150;
   testing::Service trainer("trainer"), emulator("emulator"), monitor("monitor"), node("inference");
   trainer.start({"endpoints.labels=tcp://127.0.0.1:*", "endpoints.weights=tcp://127.0.0.1:*",
-                 "endpoints.snapshot=tcp://127.0.0.1:*", "metrics.trainer=0",
+                 "endpoints.control=tcp://127.0.0.1:*", "metrics.trainer=0",
                  "trainer.pretrain_events=200", "trainer.pretrain_epochs=2"},
                 dir);
   if (HasFatalFailure()) return;
@@ -42,7 +42,7 @@ TEST(MonitorTest, ExportsLiveAndFrozenAccuracyPerLevel) {
   if (HasFatalFailure()) return;
   node.start({"endpoints.events=" + emulator.endpoint("events"),
               "endpoints.weights=" + trainer.endpoint("weights"),
-              "endpoints.snapshot=" + trainer.endpoint("snapshot"),
+              "endpoints.control=" + trainer.endpoint("control"),
               "endpoints.decisions=" + monitor.endpoint("decisions"), "metrics.inference=0",
               "inference.min_subscribers=1"},
              dir);

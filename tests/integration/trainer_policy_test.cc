@@ -177,7 +177,7 @@ class InferenceNodeHarness : public ::testing::Test {
   void start_node(std::vector<std::string> more = {}) {
     std::vector<std::string> o{"endpoints.events=" + events_ep_,
                                "endpoints.weights=" + weights_ep_,
-                               "endpoints.snapshot=" + router_->endpoint(),
+                               "endpoints.control=" + router_->endpoint(),
                                "endpoints.decisions=" + decisions_ep_,
                                "metrics.inference=0",
                                "inference.heartbeat_s=0.2"};

@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "common/nn/checkpoint.h"
+#include "services/trainer/trainer_checkpoint.h"
 #include "tests/integration/trainer_test_support.h"
 
 namespace l1t {
@@ -27,7 +27,7 @@ int64_t steps_in(const nn::StateBlob& state) {
 void train_then_kill(const std::vector<std::string>& overrides, const std::string& dir,
                      const std::string& ckpt_dir, const std::vector<v1::LabelledBatch>& batches,
                      size_t n_batches, uint64_t version, uint64_t* before_kill,
-                     nn::TrainerCheckpoint* ckpt, bool* resumed) {
+                     trainer::TrainerCheckpoint* ckpt, bool* resumed) {
   testing::Service trainer("trainer");
   trainer.start(overrides, dir);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
@@ -40,7 +40,7 @@ void train_then_kill(const std::vector<std::string>& overrides, const std::strin
   trainer.child.signal(SIGKILL);
   ASSERT_TRUE(trainer.child.wait_for(10s).has_value());
   std::string error;
-  ASSERT_TRUE(nn::read_checkpoint(ckpt_dir + "/trainer.ckpt", ckpt, &error)) << error;
+  ASSERT_TRUE(trainer::read_checkpoint(ckpt_dir + "/trainer.ckpt", ckpt, &error)) << error;
 }
 
 TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
@@ -54,7 +54,7 @@ TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
   const auto batches = testing::labelled_batches(60, 31);
 
   uint64_t before_kill = 0;
-  nn::TrainerCheckpoint ckpt;
+  trainer::TrainerCheckpoint ckpt;
   bool resumed = true;
   ASSERT_NO_FATAL_FAILURE(
       train_then_kill(overrides, dir, ckpt_dir, batches, 30, 4, &before_kill, &ckpt, &resumed));
@@ -64,7 +64,7 @@ TEST(TrainerRestartTest, SigkillThenRestartContinuesFromTheCheckpoint) {
   EXPECT_EQ(ckpt.version, before_kill);
   ASSERT_FALSE(ckpt.versions.empty());
   EXPECT_EQ(ckpt.versions.back().version, before_kill);
-  EXPECT_EQ(ckpt.format, nn::kCheckpointFormat);
+  EXPECT_EQ(ckpt.format, trainer::kCheckpointFormat);
   EXPECT_EQ(ckpt.algorithm_state.name, "adam");
   const int64_t adam_t = steps_in(ckpt.algorithm_state);
   EXPECT_GT(adam_t, 100);
@@ -126,7 +126,7 @@ TEST(TrainerRestartTest, AmAdamWithEwcRestartsWithTheirWholeState) {
   const auto batches = testing::labelled_batches(36, 43);
 
   uint64_t before_kill = 0;
-  nn::TrainerCheckpoint ckpt;
+  trainer::TrainerCheckpoint ckpt;
   bool resumed = true;
   ASSERT_NO_FATAL_FAILURE(
       train_then_kill(overrides, dir, ckpt_dir, batches, 18, 2, &before_kill, &ckpt, &resumed));

@@ -43,7 +43,7 @@ class TrainerRollbackTest : public ::testing::Test {
   int command(const std::vector<std::string>& args, const std::string& log) {
     std::vector<std::string> argv{testing::binary("l1t-trainer"), "--config",
                                   testing::default_config(), "--set",
-                                  "endpoints.snapshot=" + trainer_.endpoint("snapshot")};
+                                  "endpoints.control=" + trainer_.endpoint("control")};
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::run_command(argv, dir_ + "/" + log);
   }
@@ -129,10 +129,10 @@ TEST(TrainerRollbackCommandTest, SaysSoWhenNoTrainerAnswers) {
   // A port nothing listens on.
   const int code = testing::run_command(
       {testing::binary("l1t-trainer"), "--config", testing::default_config(), "--set",
-       "endpoints.snapshot=tcp://127.0.0.1:1", "--rollback-to", "3", "--command-timeout", "1"},
+       "endpoints.control=tcp://127.0.0.1:1", "--rollback-to", "3", "--command-timeout", "1"},
       dir + "/rollback.log");
   EXPECT_EQ(code, 3);
-  EXPECT_NE(testing::read_text(dir + "/rollback.log").find("endpoints.snapshot"), std::string::npos)
+  EXPECT_NE(testing::read_text(dir + "/rollback.log").find("endpoints.control"), std::string::npos)
       << testing::read_text(dir + "/rollback.log");
 }
 

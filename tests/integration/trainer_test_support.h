@@ -54,7 +54,7 @@ inline std::vector<std::string> trainer_overrides(const std::string& initial_mod
                                                   std::vector<std::string> more = {}) {
   std::vector<std::string> o{
       "endpoints.labels=tcp://127.0.0.1:*",     "endpoints.weights=tcp://127.0.0.1:*",
-      "endpoints.snapshot=tcp://127.0.0.1:*",   "metrics.trainer=0",
+      "endpoints.control=tcp://127.0.0.1:*",   "metrics.trainer=0",
       "trainer.initial_model=" + initial_model, "trainer.gate_reference_rows=2000"};
   o.insert(o.end(), more.begin(), more.end());
   return o;
@@ -96,7 +96,7 @@ struct TrainerClient {
     push.connect(trainer.endpoint("labels"));
     sub.set(zmq::sockopt::subscribe, transport::kTopicWeights);
     sub.connect(trainer.endpoint("weights"));
-    dealer.connect(trainer.endpoint("snapshot"));
+    dealer.connect(trainer.endpoint("control"));
     std::this_thread::sleep_for(300ms);  // let the subscription reach the publisher
   }
 

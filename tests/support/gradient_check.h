@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "common/nn/float_mlp.h"
+#include "common/nn/training/float_mlp.h"
 
 namespace l1t::nn::testing {
 

@@ -8,9 +8,9 @@
 #include <random>
 #include <vector>
 
-#include "common/nn/algorithm.h"
-#include "common/nn/classification_metrics.h"
-#include "common/nn/float_mlp.h"
+#include "common/nn/evaluation/classification_metrics.h"
+#include "common/nn/training/algorithm.h"
+#include "common/nn/training/float_mlp.h"
 #include "common/physics/event_generator.h"
 #include "common/trigger/training_data.h"
 

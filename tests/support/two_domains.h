@@ -7,9 +7,9 @@
 #include <random>
 #include <vector>
 
-#include "common/nn/classification_metrics.h"
-#include "common/nn/float_mlp.h"
-#include "common/nn/pretrain.h"
+#include "common/nn/evaluation/classification_metrics.h"
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/pretrain.h"
 
 namespace l1t::nn::testing {
 

@@ -79,7 +79,7 @@ TEST(DockerConfigTest, ConnectorsNameTheComposeServiceThatBinds) {
   EXPECT_EQ(s.endpoints.truth.rfind("tcp://emulator:", 0), 0u) << s.endpoints.truth;
   EXPECT_EQ(s.endpoints.labels.rfind("tcp://trainer:", 0), 0u) << s.endpoints.labels;
   EXPECT_EQ(s.endpoints.weights.rfind("tcp://trainer:", 0), 0u) << s.endpoints.weights;
-  EXPECT_EQ(s.endpoints.snapshot.rfind("tcp://trainer:", 0), 0u) << s.endpoints.snapshot;
+  EXPECT_EQ(s.endpoints.control.rfind("tcp://trainer:", 0), 0u) << s.endpoints.control;
   EXPECT_EQ(s.endpoints.decisions.rfind("tcp://monitor:", 0), 0u) << s.endpoints.decisions;
 }
 
@@ -101,7 +101,7 @@ TEST(DockerConfigTest, EveryComposeCommandLoadsAndBindersListenOnTheConnectorsPo
         {"truth", {base.endpoints.truth, s.endpoints.truth}},
         {"labels", {base.endpoints.labels, s.endpoints.labels}},
         {"weights", {base.endpoints.weights, s.endpoints.weights}},
-        {"snapshot", {base.endpoints.snapshot, s.endpoints.snapshot}},
+        {"control", {base.endpoints.control, s.endpoints.control}},
         {"decisions", {base.endpoints.decisions, s.endpoints.decisions}}};
     for (const auto& [key, eps] : bound) {
       const auto& [connect, mine] = eps;

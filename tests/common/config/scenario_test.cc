@@ -35,6 +35,18 @@ TEST(ScenarioTest, OverridesReplaceValuesAndCreateSections) {
   EXPECT_EQ(s.endpoints.events, "tcp://127.0.0.1:*");
 }
 
+TEST(ScenarioTest, TheControlEndpointIsStillReadFromItsOldName) {
+  EXPECT_EQ(parse_ok("endpoints:\n  snapshot: tcp://trainer:7\n").endpoints.control,
+            "tcp://trainer:7");
+  EXPECT_EQ(parse_ok("", {"endpoints.snapshot=tcp://127.0.0.1:*"}).endpoints.control,
+            "tcp://127.0.0.1:*");
+  EXPECT_EQ(parse_ok("endpoints:\n  snapshot: tcp://a:1\n  control: tcp://b:2\n").endpoints.control,
+            "tcp://b:2")
+      << "the new name wins";
+  EXPECT_NE(parse_error("endpoints:\n  snapshot: udp://x\n").find("endpoints.control"),
+            std::string::npos);
+}
+
 TEST(ScenarioTest, UnknownKeysAreNamed) {
   EXPECT_NE(parse_error("trainer:\n  learning_rat: 0.1\n").find("'trainer.learning_rat'"),
             std::string::npos);

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "common/nn/classification_metrics.h"
+#include "common/nn/evaluation/classification_metrics.h"
 
 namespace l1t::experiment {
 namespace {

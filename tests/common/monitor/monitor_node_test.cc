@@ -25,7 +25,7 @@ v1::Decision decision(uint64_t id, uint32_t level) {
   d.mutable_degradation()->set_smear(0.01 * level);
   d.set_score_frac_bits(10);
   for (int32_t s : {1000, 10, 900}) d.add_score_live(s);
-  for (int32_t s : {1000, 10, 100}) d.add_score_static(s);
+  for (int32_t s : {1000, 10, 100}) d.add_score_frozen(s);
   d.set_event_timestamp_ns(1'000'000);
   d.set_decided_unix_ns(4'000'000);
   return d;

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
-#include "common/nn/float_mlp.h"
-#include "common/nn/quantise.h"
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/quantise.h"
 
 namespace l1t::transport {
 namespace {

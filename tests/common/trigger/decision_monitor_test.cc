@@ -23,7 +23,7 @@ v1::Decision decision(uint64_t id, uint32_t level, uint64_t version, std::vector
   d.mutable_degradation()->set_smear(0.01 * level);
   d.set_score_frac_bits(10);
   d.mutable_score_live()->Add(live.begin(), live.end());
-  d.mutable_score_static()->Add(frozen.begin(), frozen.end());
+  d.mutable_score_frozen()->Add(frozen.begin(), frozen.end());
   d.set_event_timestamp_ns(1000);
   d.set_decided_unix_ns(1000 + 2000 * static_cast<int64_t>(id));
   return d;

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "common/nn/float_mlp.h"
-#include "common/nn/quantise.h"
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/quantise.h"
 #include "common/transport/model_codec.h"
 
 namespace l1t::trigger {

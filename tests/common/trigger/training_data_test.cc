@@ -11,10 +11,10 @@
 #include <utility>
 #include <vector>
 
-#include "common/nn/batch_scorer.h"
-#include "common/nn/float_mlp.h"
-#include "common/nn/pretrain.h"
-#include "common/nn/quantise.h"
+#include "common/nn/inference/batch_scorer.h"
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/pretrain.h"
+#include "common/nn/training/quantise.h"
 #include "common/physics/event_generator.h"
 #include "common/physics/features.h"
 #include "common/physics/track_word.h"

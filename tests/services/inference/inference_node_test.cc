@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "common/nn/fixed_predict.h"
-#include "common/nn/float_mlp.h"
-#include "common/nn/quantise.h"
+#include "common/nn/inference/fixed_predict.h"
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/quantise.h"
 #include "common/physics/event_generator.h"
 #include "common/physics/track_word.h"
 #include "common/transport/model_codec.h"
@@ -103,7 +103,7 @@ TEST_F(InferenceNodeTest, EventInDecisionOutBitExact) {
   const auto frozen = expected_scores(model(1), tracks_);
   ASSERT_EQ(d->score_live_size(), static_cast<int>(tracks_.size()));
   EXPECT_EQ(std::vector<int32_t>(d->score_live().begin(), d->score_live().end()), live);
-  EXPECT_EQ(std::vector<int32_t>(d->score_static().begin(), d->score_static().end()), frozen);
+  EXPECT_EQ(std::vector<int32_t>(d->score_frozen().begin(), d->score_frozen().end()), frozen);
   EXPECT_NE(live, frozen) << "the frozen slot kept v1 while the live one took v2";
   double ht = 0;
   for (size_t t = 0; t < tracks_.size(); ++t) ht += live[t] >= 512 ? tracks_[t].pt() : 0;

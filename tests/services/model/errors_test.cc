@@ -2,8 +2,8 @@
 // a silently wrong model.
 #include <gtest/gtest.h>
 
-#include "common/nn/hls4ml_export.h"
-#include "common/nn/hls4ml_import.h"
+#include "common/nn/hls4ml/hls4ml_export.h"
+#include "common/nn/hls4ml/hls4ml_import.h"
 #include "tests/services/model/model_tool_support.h"
 
 namespace l1t::model_tool {

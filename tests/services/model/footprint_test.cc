@@ -1,5 +1,5 @@
 // The footprint of the default network, from the library and from the binary.
-#include "common/nn/footprint.h"
+#include "common/nn/inference/footprint.h"
 
 #include <gtest/gtest.h>
 

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "common/nn/fixed_predict.h"
-#include "common/nn/hls4ml_export.h"
-#include "common/nn/hls4ml_import.h"
+#include "common/nn/hls4ml/hls4ml_export.h"
+#include "common/nn/hls4ml/hls4ml_import.h"
+#include "common/nn/inference/fixed_predict.h"
 #include "common/transport/model_codec.h"
 #include "tests/services/model/model_tool_support.h"
 

@@ -1,5 +1,5 @@
 // The decimal text of weights: exact on the way out, read as hls4ml's C simulation reads it.
-#include "common/nn/hls4ml_text.h"
+#include "common/nn/hls4ml/hls4ml_text.h"
 
 #include <gtest/gtest.h>
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "common/nn/fixed_model.h"
-#include "common/nn/float_mlp.h"
-#include "common/nn/quantise.h"
+#include "common/nn/inference/fixed_model.h"
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/quantise.h"
 #include "common/transport/model_codec.h"
 
 namespace l1t::model_tool::testing {

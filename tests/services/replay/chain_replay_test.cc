@@ -79,8 +79,8 @@ TEST(ChainReplayTest, AReplayedRunIsDecidedAgainAndScoredAsTheOriginal) {
     const auto &a = original["levels"][l], &b = replayed["levels"][l];
     EXPECT_EQ(a["events"], b["events"]);
     EXPECT_EQ(a["degradation"], b["degradation"]);
-    EXPECT_EQ(a["accuracy_static"], b["accuracy_static"]);
-    EXPECT_EQ(a["auc_static"], b["auc_static"]);
+    EXPECT_EQ(a["accuracy_frozen"], b["accuracy_frozen"]);
+    EXPECT_EQ(a["auc_frozen"], b["auc_frozen"]);
   }
 }
 

@@ -1,0 +1,30 @@
+// LwF's checkpoint state, kept apart from the training code.
+#include "common/nn/continual/lwf.h"
+
+namespace l1t::nn {
+
+void Lwf::save_state(StateBlob* out) const {
+  std::vector<float> teacher(teacher_.num_parameters());
+  teacher_.get_parameters(teacher.data());
+  out->put("teacher", std::move(teacher));
+  out->put_int("refreshes", static_cast<int64_t>(refreshes_));
+}
+
+bool Lwf::load_state(const FloatMlp& model, const StateBlob& in, std::string* error) {
+  if (teacher_.sizes() != model.sizes()) {
+    *error = "the LwF teacher has another architecture than the model";
+    return false;
+  }
+  int64_t refreshes = 0;
+  const std::vector<float>* teacher = in.require("teacher", model.num_parameters(), error);
+  if (teacher == nullptr || !in.get_int("refreshes", &refreshes, error)) return false;
+  if (refreshes < 0) {
+    *error = "'" + in.name + "' state 'refreshes' is negative";
+    return false;
+  }
+  teacher_.set_parameters(teacher->data());
+  refreshes_ = static_cast<uint64_t>(refreshes);
+  return true;
+}
+
+}  // namespace l1t::nn

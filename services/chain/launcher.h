@@ -1,0 +1,53 @@
+// What l1t-chain starts and how: its options, one child process per service (its ready,
+// stats and log files), and the launcher that starts one and waits until it is ready.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/runtime/child_process.h"
+#include "common/runtime/process_options.h"
+
+namespace l1t::chain {
+
+struct Options {
+  runtime::ProcessOptions process;
+  std::string summary_json;
+  std::string bin_dir;
+  std::string work_dir;
+  bool ephemeral = false;
+  double timeout_s = 900;
+  double progress_s = 1.0;
+  std::string replay;   // a capture file played by l1t-replay in the emulator's place
+  std::string capture;  // a capture file written by l1t-capture from the emulator's truth
+};
+
+struct Service {
+  explicit Service(std::string n) : name(std::move(n)) {}
+  std::string name;
+  std::vector<std::string> args;  // before the --set overrides, e.g. l1t-replay's --in FILE
+  runtime::ChildProcess child;
+  std::string ready_file, stats_file, log_file;
+  nlohmann::json ready = nlohmann::json::object();
+  // Stays empty if the process died before writing it.
+  nlohmann::json stats = nlohmann::json::object();
+};
+
+class Launcher {
+ public:
+  explicit Launcher(const Options& o) : o_(o) {}
+  // Starts s with the chain's config, overrides and extra --set values, and waits for its
+  // ready file; false with *error when it exits first or never becomes ready.
+  bool start(Service& s, const std::vector<std::string>& extra, std::string* error);
+
+ private:
+  const Options& o_;
+};
+
+// Events in a capture file, for the progress line of a replayed run.
+bool count_captured_events(const std::string& path, uint64_t* events, std::string* error);
+// The directory of the running program: where the other l1t-* programs are.
+std::string self_dir();
+
+}  // namespace l1t::chain
