@@ -35,6 +35,11 @@ zmq::socket_t& Device::open_publisher(const std::string& name, Method how,
   return add(name, transport::make_publisher(ctx_), zmq::socket_type::xpub, how, endpoint).socket;
 }
 
+Outlet& Device::open_outlet(const std::string& events_endpoint, const std::string& truth_endpoint) {
+  outlet_ = std::make_unique<Outlet>(ctx_, metrics_, events_endpoint, truth_endpoint);
+  return *outlet_;
+}
+
 Device::Channel& Device::channel(const std::string& name) {
   for (auto& c : channels_) {
     if (c->name == name) return *c;
@@ -138,6 +143,10 @@ void Device::ready(const nlohmann::json& extra) {
   nlohmann::json endpoints = nlohmann::json::object();
   for (const auto& c : channels_) {
     if (c->bound) endpoints[c->name] = c->endpoint;
+  }
+  if (outlet_) {
+    endpoints["events"] = outlet_->events_endpoint();
+    endpoints["truth"] = outlet_->truth_endpoint();
   }
   if (!endpoints.empty()) j["endpoints"] = endpoints;
   for (const auto& [k, v] : extra.items()) j[k] = v;

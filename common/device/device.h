@@ -17,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "common/config/scenario.h"
+#include "common/device/outlet.h"
 #include "common/metrics/metrics.h"
 #include "common/runtime/process_options.h"
 #include "common/transport/envelope.h"
@@ -45,6 +46,9 @@ class Device {
   // An XPUB that reports a full queue instead of dropping (transport::make_publisher).
   zmq::socket_t& open_publisher(const std::string& channel, Method how,
                                 const std::string& endpoint);
+  // A stream source's outlet, bound to both endpoints; they go into the ready file as
+  // "events" and "truth".
+  Outlet& open_outlet(const std::string& events_endpoint, const std::string& truth_endpoint);
   zmq::socket_t& socket(const std::string& channel);
   const std::string& endpoint(const std::string& channel) const;
 
@@ -113,6 +117,7 @@ class Device {
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<Channel*> served_;  // channels with handlers, in registration order
   std::vector<Task> tasks_;
+  std::unique_ptr<Outlet> outlet_;
   uint64_t rejected_ = 0;
 };
 

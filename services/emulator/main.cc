@@ -27,7 +27,6 @@
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
-#include "common/transport/event_outlet.h"
 #include "common/trigger/event_features.h"
 #include "services/emulator/event_assembly.h"
 #include "services/emulator/event_inputs.h"
@@ -118,6 +117,7 @@ int run_export(const config::Scenario& cfg, const config::RunPlan& plan, const O
   }
   e.prepare = inputs.hook();
   e.seed = cfg.emulator.seed;
+  e.smear_mode = cfg.degradation.smear_mode;  // the run plan's, for the staircase and timeline
   for (size_t l = 0; l < plan.levels(); ++l) {
     const physics::DegradationState s = plan.level_start(l).degradation;
     e.smear_levels.push_back(s.smear);
@@ -166,17 +166,12 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
                                         "Fraction of PS modules without macro-pixel z in force");
   auto& bad_strip_gauge =
       metrics.gauge("l1t_degradation_bad_strip_fraction", "Fraction of dead strips in force");
-  auto& sent_events = metrics.sent("events");
-  auto& sent_truth = metrics.sent("truth");
-  auto& dropped_events = metrics.dropped("events");
-  auto& dropped_truth = metrics.dropped("truth");
 
-  // The outlet binds its own PUSH and XPUB (the replay's send policy too), so its endpoints go
-  // into the ready file by hand.
-  transport::EventOutlet outlet(dev.context(), cfg.endpoints.events, cfg.endpoints.truth);
+  // The same outlet and send policy as the replay's.
+  device::Outlet& outlet = dev.open_outlet(cfg.endpoints.events, cfg.endpoints.truth);
   const std::string& events_ep = outlet.events_endpoint();
   const std::string& truth_ep = outlet.truth_endpoint();
-  dev.ready({{"endpoints", {{"events", events_ep}, {"truth", truth_ep}}}});
+  dev.ready();
   spdlog::info("emulator: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
                metrics.port());
 
@@ -194,7 +189,7 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
   emulator::EventAssembly assembly;
   const bool paced = cfg.emulator.rate_hz > 0;
   const auto start = Clock::now();
-  uint64_t generated = 0, push_dropped = 0, pub_dropped = 0;
+  uint64_t generated = 0;
   std::string source_error;  // a bad HepMC3 record stops the run
 
   for (uint64_t i = 0; i < total && !runtime::stop_requested(); ++i) {
@@ -214,20 +209,10 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
     const std::string& payload = assembly.event_payload();
 
     // Unpaced runs wait for the inference nodes (back-pressure); paced runs drop and count.
-    if (outlet.push_event(payload, /*wait=*/!paced, runtime::stop_requested)) {
-      sent_events.Increment();
-    } else {
-      dropped_events.Increment();
-      ++push_dropped;
-    }
+    outlet.push_event(payload, /*wait=*/!paced, runtime::stop_requested);
     for (auto [topic, bytes] : {std::pair{transport::kTopicEvent, &payload},
                                 {transport::kTopicTruth, &assembly.truth_payload()}}) {
-      if (outlet.publish(topic, *bytes)) {
-        sent_truth.Increment();
-      } else {
-        dropped_truth.Increment();
-        ++pub_dropped;
-      }
+      outlet.publish(topic, *bytes);
     }
     ++generated;
     events_total.Increment();
@@ -247,10 +232,11 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
                                           generated));
 
   spdlog::info("emulator: {} events in {:.2f} s ({:.0f} events/s), dropped {} push / {} pub",
-               generated, seconds, generated / std::max(seconds, 1e-9), push_dropped, pub_dropped);
+               generated, seconds, generated / std::max(seconds, 1e-9), outlet.push_dropped(),
+               outlet.pub_dropped());
   dev.finish({{"events_generated", generated},
-              {"events_dropped", push_dropped},
-              {"pub_dropped", pub_dropped},
+              {"events_dropped", outlet.push_dropped()},
+              {"pub_dropped", outlet.pub_dropped()},
               {"seconds", seconds}});
   return source_error.empty() ? 0 : 1;
 }

@@ -17,7 +17,6 @@
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
-#include "common/transport/event_outlet.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
@@ -58,17 +57,12 @@ int run_replay(const runtime::ProcessOptions& options, const config::Scenario& c
   auto& events_total = metrics.counter("l1t_events_total", "Events replayed");
   auto& records_total = metrics.counter("l1t_replay_records_total", "Good records read");
   auto& corrupt = metrics.rejected("capture", "corrupt_record");
-  auto& sent_events = metrics.sent("events");
-  auto& sent_truth = metrics.sent("truth");
-  auto& dropped_events = metrics.dropped("events");
-  auto& dropped_truth = metrics.dropped("truth");
 
-  // The outlet binds its own PUSH and XPUB (the emulator's send policy), so its endpoints go
-  // into the ready file by hand, in the emulator's shape.
-  transport::EventOutlet outlet(dev.context(), cfg.endpoints.events, cfg.endpoints.truth);
+  // The same outlet and send policy as the emulator's.
+  device::Outlet& outlet = dev.open_outlet(cfg.endpoints.events, cfg.endpoints.truth);
   const std::string& events_ep = outlet.events_endpoint();
   const std::string& truth_ep = outlet.truth_endpoint();
-  dev.ready({{"endpoints", {{"events", events_ep}, {"truth", truth_ep}}}});
+  dev.ready();
   spdlog::info("replay: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
                metrics.port());
   outlet.wait_for_truth_subscribers(cfg.emulator.min_subscribers, runtime::stop_requested);
@@ -76,7 +70,7 @@ int run_replay(const runtime::ProcessOptions& options, const config::Scenario& c
   capture::ReplayStamper stamper(o.restamp);
   const bool paced = cfg.emulator.rate_hz > 0;
   const auto start = Clock::now();
-  uint64_t events = 0, truths = 0, push_dropped = 0, pub_dropped = 0, skipped = 0;
+  uint64_t events = 0, truths = 0, skipped = 0;
   uint64_t unreadable = 0, other_topics = 0, passes = 0, read = 0, bytes_skipped = 0;
   bool truncated = false;
   std::string topic, recorded, rewritten;
@@ -111,12 +105,7 @@ int run_replay(const runtime::ProcessOptions& options, const config::Scenario& c
                                                     1e9 * events / cfg.emulator.rate_hz)));
         }
         // As the emulator: unpaced waits for the inference nodes, paced drops and counts.
-        if (outlet.push_event(payload, /*wait=*/!paced, runtime::stop_requested)) {
-          sent_events.Increment();
-        } else {
-          dropped_events.Increment();
-          ++push_dropped;
-        }
+        outlet.push_event(payload, /*wait=*/!paced, runtime::stop_requested);
         ++events;
         events_total.Increment();
       } else if (topic == transport::kTopicTruth) {
@@ -127,12 +116,7 @@ int run_replay(const runtime::ProcessOptions& options, const config::Scenario& c
         spdlog::warn("replay: a record of unknown topic '{}'; skipped", topic);
         continue;
       }
-      if (outlet.publish(topic, payload)) {
-        sent_truth.Increment();
-      } else {
-        dropped_truth.Increment();
-        ++pub_dropped;
-      }
+      outlet.publish(topic, payload);
       if ((events & 1023) == 0) outlet.drain_subscriptions();
     }
     log_damage();
@@ -155,8 +139,8 @@ int run_replay(const runtime::ProcessOptions& options, const config::Scenario& c
   spdlog::info(
       "replay: {} events, {} truth in {:.2f} s ({:.0f} events/s), {} passes; {} records "
       "skipped, dropped {} push / {} pub",
-      events, truths, seconds, events / std::max(seconds, 1e-9), passes, skipped, push_dropped,
-      pub_dropped);
+      events, truths, seconds, events / std::max(seconds, 1e-9), passes, skipped,
+      outlet.push_dropped(), outlet.pub_dropped());
   dev.finish({{"in", in_path},
               {"events_replayed", events},
               {"events_generated", events},
@@ -168,8 +152,8 @@ int run_replay(const runtime::ProcessOptions& options, const config::Scenario& c
               {"bytes_skipped", bytes_skipped},
               {"truncated", truncated},
               {"passes", passes},
-              {"events_dropped", push_dropped},
-              {"pub_dropped", pub_dropped},
+              {"events_dropped", outlet.push_dropped()},
+              {"pub_dropped", outlet.pub_dropped()},
               {"seconds", seconds}});
   return 0;
 }
