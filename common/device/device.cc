@@ -150,6 +150,13 @@ void Device::ready(const nlohmann::json& extra) {
   }
   if (!endpoints.empty()) j["endpoints"] = endpoints;
   for (const auto& [k, v] : extra.items()) j[k] = v;
+  std::string where;
+  for (const auto& [name, ep] : endpoints.items())
+    where += name + " on " + ep.get<std::string>() + ", ";
+  for (const auto& c : channels_) {
+    if (!c->bound) where += c->name + " from " + c->endpoint + ", ";
+  }
+  spdlog::info("{}: ready; {}metrics on :{}", process_, where, metrics_.port());
   if (!runtime::write_json_file(options_.ready_file, j)) {
     spdlog::error("{}: cannot write the ready file {}", process_, options_.ready_file);
   }

@@ -169,11 +169,7 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
 
   // The same outlet and send policy as the replay's.
   device::Outlet& outlet = dev.open_outlet(cfg.endpoints.events, cfg.endpoints.truth);
-  const std::string& events_ep = outlet.events_endpoint();
-  const std::string& truth_ep = outlet.truth_endpoint();
   dev.ready();
-  spdlog::info("emulator: events on {}, events+truth on {}, metrics on :{}", events_ep, truth_ep,
-               metrics.port());
 
   outlet.wait_for_truth_subscribers(cfg.emulator.min_subscribers, runtime::stop_requested);
 

@@ -32,8 +32,6 @@ int main(int argc, char** argv) {
                           [&](const v1::Truth& t) { node.on_truth(t); });
         dev.every(1s, [&] { node.flush(); });
         dev.ready();
-        spdlog::info("monitor: decisions on {}, truth from {}, metrics on :{}",
-                     dev.endpoint("decisions"), cfg.endpoints.truth, dev.metrics().port());
 
         dev.run();
         node.flush();

@@ -107,9 +107,6 @@ int serve(const runtime::ProcessOptions& options, const config::Scenario& cfg,
   dev.every(std::chrono::milliseconds(0), [&] { node.tick(); });
 
   dev.ready(node.ready_info());
-  spdlog::info("trainer: labels on {}, weights on {}, control (snapshots, alarms, heartbeats, rollbacks) on {}, metrics on :{}",
-               dev.endpoint("labels"), dev.endpoint("weights"), dev.endpoint("control"),
-               dev.metrics().port());
   dev.run();
   node.checkpoint("shutdown");
 
