@@ -4,13 +4,8 @@
 
 namespace l1t::trigger {
 
-Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* deployed,
-                           uint64_t deployed_version, CheckedModel* out, std::string* why) {
-  if (deployed != nullptr && update.version() <= deployed_version) {
-    *why = "version " + std::to_string(update.version()) + " is not newer than " +
-           std::to_string(deployed_version);
-    return Verdict::kStale;
-  }
+Verdict check_model_weights(const v1::ModelUpdate& update, const nn::FixedModel* deployed,
+                            CheckedModel* out, std::string* why) {
   CheckedModel checked;
   if (!transport::decode_model(update, &checked.model, why)) return Verdict::kRejected;
   if (deployed != nullptr && !transport::same_footprint(*deployed, checked.model, why)) {
@@ -20,6 +15,16 @@ Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* 
   checked.activate_at_fill = update.activate_at_fill();
   *out = std::move(checked);
   return Verdict::kAccepted;
+}
+
+Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* deployed,
+                           uint64_t deployed_version, CheckedModel* out, std::string* why) {
+  if (deployed != nullptr && update.version() <= deployed_version) {
+    *why = "version " + std::to_string(update.version()) + " is not newer than " +
+           std::to_string(deployed_version);
+    return Verdict::kStale;
+  }
+  return check_model_weights(update, deployed, out, why);
 }
 
 }  // namespace l1t::trigger

@@ -20,8 +20,13 @@ struct CheckedModel {
 
 enum class Verdict { kAccepted, kStale, kRejected };
 
-// deployed is the model in service (nullptr when none yet: any footprint is accepted) and
-// deployed_version its version. On kStale and kRejected, why says what was wrong.
+// What every weight set must pass, whatever its version (a rollback republishes an old one, a
+// restart reloads its own): it decodes and has deployed's footprint (nullptr: any footprint).
+Verdict check_model_weights(const v1::ModelUpdate& update, const nn::FixedModel* deployed,
+                            CheckedModel* out, std::string* why);
+
+// check_model_weights, and newer than deployed_version: how an update enters service. On
+// kStale and kRejected, why says what was wrong.
 Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* deployed,
                            uint64_t deployed_version, CheckedModel* out, std::string* why);
 

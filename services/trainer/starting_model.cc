@@ -11,6 +11,7 @@
 #include "common/physics/event_generator.h"
 #include "common/physics/features.h"
 #include "common/transport/model_codec.h"
+#include "common/trigger/checked_model.h"
 
 namespace l1t::trainer {
 namespace {
@@ -23,15 +24,16 @@ bool starting_model(const config::Scenario& cfg, const std::vector<int>& sizes,
                     nn::FloatMlp* model) {
   if (!cfg.trainer.initial_model.empty()) {
     v1::ModelUpdate update;
-    nn::FixedModel fixed_model;
+    trigger::CheckedModel loaded;
     std::string error;
     if (!transport::read_model_file(cfg.trainer.initial_model, &update, &error) ||
-        !transport::decode_model(update, &fixed_model, &error)) {
+        trigger::check_model_weights(update, nullptr, &loaded, &error) !=
+            trigger::Verdict::kAccepted) {
       spdlog::error("trainer: config key 'trainer.initial_model': cannot load '{}': {}",
                     cfg.trainer.initial_model, error);
       return false;
     }
-    *model = nn::dequantise(fixed_model);
+    *model = nn::dequantise(loaded.model);
     if (model->sizes() != sizes) {
       spdlog::error(
           "trainer: config key 'trainer.initial_model': '{}' has another architecture than "

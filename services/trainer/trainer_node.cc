@@ -9,6 +9,7 @@
 #include "common/nn/training/quantise.h"
 #include "common/physics/features.h"
 #include "common/transport/model_codec.h"
+#include "common/trigger/checked_model.h"
 #include "services/trainer/starting_model.h"
 #include "services/trainer/trainer_checkpoint.h"
 
@@ -130,12 +131,14 @@ bool TrainerNode::resume(const TrainerCheckpoint& c, std::string* error) {
     return false;
   }
   if (c.versions.empty()) current_ = frozen_;
-  if (!transport::decode_model(current_, &service_, error)) return false;
-  if (!transport::same_footprint(nn::quantise(learner_->model(), setup_.quantisation), service_,
-                                 error)) {
+  const nn::FixedModel configured = nn::quantise(learner_->model(), setup_.quantisation);
+  trigger::CheckedModel in_service;
+  if (trigger::check_model_weights(current_, &configured, &in_service, error) !=
+      trigger::Verdict::kAccepted) {
     *error = "the model in service does not match model.*: " + *error;
     return false;
   }
+  service_ = std::move(in_service.model);
   history_.set_frozen(c.base);
   for (const auto& r : c.versions) history_.add(r);
   // Numbering continues above the newest version ever published, whatever is in service.
@@ -320,15 +323,16 @@ v1::RollbackReply TrainerNode::on_rollback(const v1::RollbackRequest& request,
                   "version " + std::to_string(to) + " is not kept (kept: " + history_.list() + ")");
   }
   v1::ModelUpdate old;
-  nn::FixedModel model;
-  std::string error;
-  if (!old.ParseFromString(record->model_update) || !transport::decode_model(old, &model, &error) ||
-      !transport::same_footprint(service_, model, &error)) {
+  trigger::CheckedModel kept;
+  std::string error = "it does not parse";
+  if (!old.ParseFromString(record->model_update) ||
+      trigger::check_model_weights(old, &service_, &kept, &error) != trigger::Verdict::kAccepted) {
     spdlog::error("trainer: rollback to v{} refused: {}", to, error);
     return finish(false, "kept version " + std::to_string(to) + " is unusable: " + error);
   }
   // Learning goes on from the rolled-back weights (their fixed-point values: float masters are
   // not kept per version) with fresh optimiser moments; a candidate taken before is dropped.
+  const nn::FixedModel& model = kept.model;
   learner_->mutable_model() = nn::dequantise(model);
   learner_->algorithm().reset();
   if (learner_->strategy() != nullptr) learner_->strategy()->on_published(learner_->model());

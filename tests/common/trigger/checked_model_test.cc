@@ -1,0 +1,53 @@
+#include "common/trigger/checked_model.h"
+
+#include <gtest/gtest.h>
+
+#include "common/nn/training/float_mlp.h"
+#include "common/nn/training/quantise.h"
+#include "common/transport/model_codec.h"
+
+namespace l1t::trigger {
+namespace {
+
+v1::ModelUpdate update(uint64_t version, nn::QuantisationConfig q = {}) {
+  v1::ModelUpdate u;
+  transport::encode_model(nn::quantise(nn::FloatMlp({5, 25, 30, 1}, version), q), &u);
+  u.set_version(version);
+  u.set_activate_at_fill(7);
+  return u;
+}
+
+TEST(CheckedModelTest, AnUpdateMustDecodeKeepTheFootprintAndBeNewer) {
+  CheckedModel deployed;
+  std::string why;
+  ASSERT_EQ(check_model_update(update(4), nullptr, 0, &deployed, &why), Verdict::kAccepted);
+  EXPECT_EQ(deployed.version, 4u);
+  EXPECT_EQ(deployed.activate_at_fill, 7u);
+  CheckedModel out;
+  EXPECT_EQ(check_model_update(update(3), &deployed.model, 4, &out, &why), Verdict::kStale);
+  EXPECT_NE(why.find("not newer"), std::string::npos) << why;
+  EXPECT_EQ(check_model_update(update(5), &deployed.model, 4, &out, &why), Verdict::kAccepted);
+  nn::QuantisationConfig eight_bit;
+  eight_bit.layer.weight = fixed::Spec{8, 3};
+  EXPECT_EQ(check_model_update(update(6, eight_bit), &deployed.model, 4, &out, &why),
+            Verdict::kRejected);
+  auto bad = update(7);
+  bad.set_checksum(bad.checksum() ^ 1);
+  EXPECT_EQ(check_model_update(bad, &deployed.model, 4, &out, &why), Verdict::kRejected);
+  EXPECT_EQ(out.version, 5u) << "a refused update leaves the last accepted one";
+}
+
+TEST(CheckedModelTest, WeightsAreCheckedWhateverTheirVersion) {
+  CheckedModel deployed, old;
+  std::string why;
+  ASSERT_EQ(check_model_weights(update(9), nullptr, &deployed, &why), Verdict::kAccepted);
+  EXPECT_EQ(check_model_weights(update(2), &deployed.model, &old, &why), Verdict::kAccepted)
+      << "a rollback republishes an older version";
+  nn::QuantisationConfig eight_bit;
+  eight_bit.layer.weight = fixed::Spec{8, 3};
+  EXPECT_EQ(check_model_weights(update(2, eight_bit), &deployed.model, &old, &why),
+            Verdict::kRejected);
+}
+
+}  // namespace
+}  // namespace l1t::trigger
