@@ -154,7 +154,7 @@ std::string encode_checkpoint(const TrainerCheckpoint& c) {
   p.pod(c.version);
   p.pod(c.candidates_published);
   p.pod(c.candidates_rejected);
-  p.record(c.base);
+  p.record(c.frozen);
   p.pod<uint64_t>(c.versions.size());
   for (const auto& r : c.versions) p.record(r);
   p.blob(c.algorithm_state);
@@ -217,7 +217,7 @@ bool decode_checkpoint(std::string_view bytes, TrainerCheckpoint* c, std::string
   p.pod(&t.version);
   p.pod(&t.candidates_published);
   p.pod(&t.candidates_rejected);
-  p.record(&t.base);
+  p.record(&t.frozen);
   uint64_t n = 0;
   p.pod(&n);
   for (uint64_t i = 0; p.ok() && i < n; ++i) p.record(&t.versions.emplace_back());

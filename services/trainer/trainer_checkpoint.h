@@ -56,7 +56,7 @@ struct TrainerCheckpoint {
   uint64_t samples_seen = 0, samples_trained = 0, steps = 0;
   uint64_t version = 0;  // the latest version published; a restart continues above it
   uint64_t candidates_published = 0, candidates_rejected = 0;
-  VersionRecord base;                   // version 1, the starting model
+  VersionRecord frozen;                 // version 1, the starting model, never retrained
   std::vector<VersionRecord> versions;  // the last K published, oldest first; back() in service
   // Format 2: the learner's state, each blob named after what wrote it.
   nn::StateBlob algorithm_state;  // "sgd", "adam" or "am-adam" (with or without QAT)

@@ -125,7 +125,7 @@ bool TrainerNode::resume(const TrainerCheckpoint& c, std::string* error) {
   // any mismatch (architecture, replay capacity, optimiser state).
   learner_ = make_learner(cfg_, setup_, nn::FloatMlp(setup_.sizes, cfg_.trainer.seed));
   if (!restore_learner(c, learner_.get(), error)) return false;
-  if (!frozen_.ParseFromString(c.base.model_update) ||
+  if (!frozen_.ParseFromString(c.frozen.model_update) ||
       (!c.versions.empty() && !current_.ParseFromString(c.versions.back().model_update))) {
     *error = "a stored model update does not parse";
     return false;
@@ -139,7 +139,7 @@ bool TrainerNode::resume(const TrainerCheckpoint& c, std::string* error) {
     return false;
   }
   service_ = std::move(in_service.model);
-  history_.set_frozen(c.base);
+  history_.set_frozen(c.frozen);
   for (const auto& r : c.versions) history_.add(r);
   // Numbering continues above the newest version ever published, whatever is in service.
   version_ = std::max(c.version, current_.version());
@@ -367,7 +367,7 @@ void TrainerNode::checkpoint(const char* why) {
   c.version = version_;
   c.candidates_published = candidates_passed_;
   c.candidates_rejected = candidates_rejected_;
-  c.base = history_.frozen();
+  c.frozen = history_.frozen();
   c.versions.assign(history_.kept().begin(), history_.kept().end());
   std::string error;
   last_checkpoint_ = Clock::now();

@@ -44,8 +44,8 @@ void VersionHistory::describe(v1::RollbackReply* reply) const {
 }
 
 VersionRecord make_record(const v1::ModelUpdate& update, double window_acc,
-                              double window_service_acc, double reference_acc,
-                              double reference_service_acc) {
+                          double window_service_acc, double reference_acc,
+                          double reference_service_acc) {
   VersionRecord r;
   r.version = update.version();
   r.rollback_of = update.rollback_of();

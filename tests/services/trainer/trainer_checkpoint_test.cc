@@ -53,8 +53,8 @@ TrainerCheckpoint full_checkpoint(ContinualLearner& learner) {
   c.version = 7;
   c.candidates_published = 6;
   c.candidates_rejected = 2;
-  c.base.version = 1;
-  c.base.model_update = std::string("base\0bytes", 10);
+  c.frozen.version = 1;
+  c.frozen.model_update = std::string("base\0bytes", 10);
   for (uint64_t v : {5, 6, 7}) {
     VersionRecord r;
     r.version = v;
@@ -87,7 +87,7 @@ void expect_same(const TrainerCheckpoint& a, const TrainerCheckpoint& b) {
   EXPECT_EQ(a.version, b.version);
   EXPECT_EQ(a.candidates_published, b.candidates_published);
   EXPECT_EQ(a.candidates_rejected, b.candidates_rejected);
-  EXPECT_EQ(a.base.model_update, b.base.model_update);
+  EXPECT_EQ(a.frozen.model_update, b.frozen.model_update);
   ASSERT_EQ(a.versions.size(), b.versions.size());
   for (size_t i = 0; i < a.versions.size(); ++i) {
     EXPECT_EQ(a.versions[i].version, b.versions[i].version);
@@ -489,7 +489,7 @@ std::string encode_format1(const TrainerCheckpoint& c) {
                      c.candidates_rejected}) {
     pod(v);
   }
-  record(c.base);
+  record(c.frozen);
   pod(uint64_t(c.versions.size()));
   for (const auto& r : c.versions) record(r);
   const uint64_t h = hash::fnv1a(p);
