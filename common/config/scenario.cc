@@ -171,6 +171,9 @@ void read_model(Section s, ModelSettings* m) {
 
 void read_inference(Section s, InferenceSettings* i) {
   s.get("node", &i->node);
+  s.get("working_point_pu_acceptance", &i->working_point_pu_acceptance);
+  check(i->working_point_pu_acceptance > 0 && i->working_point_pu_acceptance < 1, s,
+        "working_point_pu_acceptance", "must be in (0, 1)");
   s.get("score_threshold", &i->score_threshold);
   check(i->score_threshold > 0 && i->score_threshold < 1, s, "score_threshold",
         "must be in (0, 1)");

@@ -81,6 +81,9 @@ struct ModelSettings {
 struct InferenceSettings {
   std::string node = "inference-0";
   double score_threshold = 0.5;  // a track is "primary" when its score is at least this
+  // The monitors' working point: the score threshold at which the frozen model keeps this share
+  // of pile-up tracks on undegraded events, then held for every level (trigger::DecisionMonitor).
+  double working_point_pu_acceptance = 0.10;
   double accept_ht_gev = 100;    // trigger accept when track HT of primary tracks exceeds this
   int min_subscribers = 0;       // wait for this many decision subscribers before deciding
   // Drift alarm (common/trigger/drift_detector.h) on the per-event fraction of tracks the live

@@ -7,6 +7,11 @@ namespace {
 
 constexpr char kLevelAccuracy[] = "l1t_monitor_level_accuracy";
 constexpr char kLevelAuc[] = "l1t_monitor_level_auc";
+constexpr char kLevelEfficiency[] = "l1t_monitor_level_pv_efficiency";
+constexpr char kLevelPileup[] = "l1t_monitor_level_pu_acceptance";
+constexpr char kEfficiencyHelp[] = "PV-track efficiency per degradation level at the working point";
+constexpr char kPileupHelp[] =
+    "Pile-up track acceptance per degradation level at the working point";
 
 // Counters only go up: add what the monitor counted since the last update.
 void advance(prometheus::Counter& c, uint64_t now, uint64_t* seen) {
@@ -32,7 +37,10 @@ DriftGauges::DriftGauges(metrics::Metrics& m)
       smear_(m.gauge("l1t_monitor_degradation_smear", "Smear of the latest event")),
       version_(m.gauge("l1t_monitor_model_version", "Latest weight version seen deciding")),
       missing_(m.gauge("l1t_monitor_events_missing_around_swaps",
-                       "Events missing next to a weight-version change")) {}
+                       "Events missing next to a weight-version change")),
+      working_point_(m.gauge("l1t_monitor_working_point_threshold",
+                             "Score threshold where the frozen model keeps the target share of "
+                             "pile-up tracks on undegraded events")) {}
 
 void DriftGauges::update(const trigger::DecisionMonitor& m) {
   advance(joined_, m.joined(), &joined_seen_);
@@ -65,6 +73,12 @@ void DriftGauges::update(const trigger::DecisionMonitor& m) {
       s.events =
           &metrics_.gauge("l1t_monitor_level_events", "Events scored per level", {{"level", l}});
       s.smear = &metrics_.gauge("l1t_monitor_level_smear", "Smear of the level", {{"level", l}});
+      s.eff_live =
+          &metrics_.gauge(kLevelEfficiency, kEfficiencyHelp, {{"model", "live"}, {"level", l}});
+      s.eff_frozen =
+          &metrics_.gauge(kLevelEfficiency, kEfficiencyHelp, {{"model", "frozen"}, {"level", l}});
+      s.pu_live = &metrics_.gauge(kLevelPileup, kPileupHelp, {{"model", "live"}, {"level", l}});
+      s.pu_frozen = &metrics_.gauge(kLevelPileup, kPileupHelp, {{"model", "frozen"}, {"level", l}});
       it = levels_.emplace(level, s).first;
     }
     const LevelSeries& s = it->second;
@@ -74,7 +88,13 @@ void DriftGauges::update(const trigger::DecisionMonitor& m) {
     s.auc_frozen->Set(score.frozen.auc.auc());
     s.events->Set(static_cast<double>(score.events));
     s.smear->Set(score.smear);
+    const trigger::LevelFigures f = m.figures(score);
+    s.eff_live->Set(f.live.efficiency);
+    s.eff_frozen->Set(f.frozen.efficiency);
+    s.pu_live->Set(f.live.negative_acceptance);
+    s.pu_frozen->Set(f.frozen.negative_acceptance);
   }
+  if (const auto wp = m.working_point()) working_point_.Set(wp->threshold);
 }
 
 }  // namespace l1t::monitor

@@ -1,5 +1,6 @@
 // The monitor's view of drift as Prometheus series: rolling and per-level accuracy and AUC of
-// the live and the frozen model, the degradation in force and the weight version deciding.
+// the live and the frozen model, PV-track efficiency and pile-up acceptance at the working
+// point, the degradation in force and the weight version deciding.
 #pragma once
 
 #include <map>
@@ -19,6 +20,7 @@ class DriftGauges {
  private:
   struct LevelSeries {
     prometheus::Gauge *acc_live, *acc_frozen, *auc_live, *auc_frozen, *events, *smear;
+    prometheus::Gauge *eff_live, *eff_frozen, *pu_live, *pu_frozen;
   };
   metrics::Metrics& metrics_;
   prometheus::Counter& joined_;
@@ -30,6 +32,7 @@ class DriftGauges {
   prometheus::Gauge& smear_;
   prometheus::Gauge& version_;
   prometheus::Gauge& missing_;
+  prometheus::Gauge& working_point_;
   std::map<uint32_t, LevelSeries> levels_;
   uint64_t joined_seen_ = 0, unmatched_seen_ = 0, mismatched_seen_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "common/monitor/monitor_node.h"
 
+#include "common/monitor/level_report.h"
+
 namespace l1t::monitor {
 namespace {
 
@@ -9,24 +11,11 @@ prometheus::Histogram& latency_histogram(metrics::Metrics& m) {
                      metrics::latency_buckets());
 }
 
-nlohmann::json level_table(const trigger::DecisionMonitor& m) {
-  nlohmann::json levels = nlohmann::json::array();
-  for (const auto& [level, s] : m.levels()) {
-    levels.push_back({{"level", level},
-                      {"smear", s.smear},
-                      {"events", s.events},
-                      {"accuracy_live", s.live.counts.accuracy()},
-                      {"accuracy_frozen", s.frozen.counts.accuracy()},
-                      {"auc_live", s.live.auc.auc()},
-                      {"auc_frozen", s.frozen.auc.auc()}});
-  }
-  return levels;
-}
-
 }  // namespace
 
-MonitorNode::MonitorNode(metrics::Metrics& metrics, double threshold, size_t history)
-    : monitor_(threshold, history),
+MonitorNode::MonitorNode(metrics::Metrics& metrics, double threshold, double pu_acceptance,
+                         size_t history)
+    : monitor_(threshold, history, pu_acceptance),
       latency_(latency_histogram(metrics), metrics::latency_buckets()),
       gauges_(metrics) {}
 
@@ -50,7 +39,8 @@ nlohmann::json MonitorNode::stats() const {
           {"model_versions_seen", monitor_.versions_seen()},
           {"decision_latency_p50_s", monitor_.latency_quantile(0.5)},
           {"decision_latency_p99_s", monitor_.latency_quantile(0.99)},
-          {"levels", level_table(monitor_)}};
+          {"working_point", working_point_json(monitor_)},
+          {"levels", levels_json(monitor_)}};
 }
 
 }  // namespace l1t::monitor

@@ -15,8 +15,10 @@ namespace l1t::monitor {
 
 class MonitorNode {
  public:
-  // threshold: the score above which a track counts as primary; history: see DecisionMonitor.
-  MonitorNode(metrics::Metrics& metrics, double threshold, size_t history = 1000000);
+  // threshold: the score above which a track counts as primary; pu_acceptance: the working
+  // point's (see DecisionMonitor); history: see DecisionMonitor.
+  MonitorNode(metrics::Metrics& metrics, double threshold, double pu_acceptance,
+              size_t history = 1000000);
 
   void on_decision(const v1::Decision& decision);
   void on_truth(const v1::Truth& truth);

@@ -105,11 +105,34 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
     ls.live.auc.add(static_cast<float>(s_live), primary);
     ls.frozen.auc.add(static_cast<float>(s_frozen), primary);
   }
+  if (ls.smear == 0 && ls.tracker == "none") {
+    ++reference_events_;
+    for (size_t t = 0; t < n; ++t) {
+      const bool primary = truth.origin()[t] == static_cast<char>(physics::Origin::kPrimary);
+      reference_.add(static_cast<float>(d.score_frozen(static_cast<int>(t)) * scale), primary);
+    }
+  }
   ls.live.counts.merge(live);
   ls.frozen.counts.merge(frozen);
   current_ = ls;
   recent_.emplace_back(live, frozen);
   if (recent_.size() > 200) recent_.pop_front();
+}
+
+std::optional<nn::WorkingPoint> DecisionMonitor::working_point() const {
+  if (reference_events_ == 0) return std::nullopt;
+  return nn::working_point_for_acceptance(reference_, pu_acceptance_);
+}
+
+LevelFigures DecisionMonitor::figures(const LevelScore& level) const {
+  LevelFigures f;
+  if (const auto wp = working_point()) {
+    f.live = nn::working_point_at(level.live.auc, wp->bin);
+    f.frozen = nn::working_point_at(level.frozen.auc, wp->bin);
+  }
+  f.live_retuned = nn::working_point_for_acceptance(level.live.auc, pu_acceptance_);
+  f.frozen_retuned = nn::working_point_for_acceptance(level.frozen.auc, pu_acceptance_);
+  return f;
 }
 
 std::pair<double, double> DecisionMonitor::rolling_accuracy() const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/nn/evaluation/classification_metrics.h"
+#include "common/nn/evaluation/working_point.h"
 #include "l1t/v1/messages.pb.h"
 
 namespace l1t::trigger {
@@ -31,13 +32,24 @@ struct LevelScore {
   ModelScore live, frozen;
 };
 
+// A level's figures of merit at the run's working point (the threshold fixed on undegraded
+// events) and, as a trigger re-tuned per level would be, at the target pile-up acceptance.
+struct LevelFigures {
+  nn::WorkingPoint live, frozen;
+  nn::WorkingPoint live_retuned, frozen_retuned;
+};
+
 class DecisionMonitor {
  public:
   // history bounds memory for endless runs: the latencies kept for quantiles, the per-event
   // versions kept for the swap check, and the events waiting for their other half (older ones
   // are given up and counted in unmatched()).
-  explicit DecisionMonitor(double threshold = 0.5, size_t history = 1000000)
-      : threshold_(threshold), history_(std::max<size_t>(history, 2)) {}
+  // pu_acceptance: the share of pile-up tracks the frozen model keeps at the working point.
+  explicit DecisionMonitor(double threshold = 0.5, size_t history = 1000000,
+                           double pu_acceptance = 0.10)
+      : threshold_(threshold),
+        history_(std::max<size_t>(history, 2)),
+        pu_acceptance_(pu_acceptance) {}
 
   void on_truth(const v1::Truth& truth);
   void on_decision(const v1::Decision& decision);
@@ -57,12 +69,23 @@ class DecisionMonitor {
   double latency_quantile(double q) const;
   const std::optional<LevelScore>& current_level() const { return current_; }
 
+  // The working point: the frozen model's threshold for the target pile-up acceptance on the
+  // undegraded events joined so far (no smear, tracker "none"), held for every level as a
+  // deployed trigger holds its threshold. nullopt before any undegraded event.
+  std::optional<nn::WorkingPoint> working_point() const;
+  double target_pu_acceptance() const { return pu_acceptance_; }
+  uint64_t reference_events() const { return reference_events_; }
+  LevelFigures figures(const LevelScore& level) const;
+
  private:
   void join(const v1::Truth& truth, const v1::Decision& decision);
   void forget_old(uint64_t newest_id);
 
   double threshold_;
   size_t history_;
+  double pu_acceptance_;
+  nn::HistogramAuc reference_{1025, 0.0f, 1.0f + 1.0f / 1024};  // frozen, undegraded events
+  uint64_t reference_events_ = 0;
   std::map<uint64_t, v1::Truth> truth_;        // waiting for their decision
   std::map<uint64_t, v1::Decision> decision_;  // waiting for their truth
   std::map<uint32_t, LevelScore> levels_;

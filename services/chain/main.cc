@@ -11,6 +11,7 @@
 
 #include "common/config/run_plan.h"
 #include "common/device/device.h"
+#include "common/monitor/level_report.h"
 #include "common/monitor/monitor_node.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
   monitor_options.ready_file = o.work_dir + "/monitor.ready.json";
   device::Device dev("monitor", monitor_options, cfg.metrics.bind_address,
                      o.ephemeral ? 0 : cfg.metrics.monitor);
-  monitor::MonitorNode node(dev.metrics(), cfg.inference.score_threshold);
+  monitor::MonitorNode node(dev.metrics(), cfg.inference.score_threshold,
+                            cfg.inference.working_point_pu_acceptance);
   const trigger::DecisionMonitor& monitor = node.monitor();
   dev.open("decisions", zmq::socket_type::sub, device::Method::kBind,
            o.ephemeral ? "tcp://127.0.0.1:*" : cfg.endpoints.decisions);
@@ -244,8 +246,6 @@ int main(int argc, char** argv) {
   const double span =
       t_first_decision ? std::chrono::duration<double>(*t_last_decision - *t_first_decision).count()
                        : 0;
-  json levels = json::array();
-  for (const auto& [level, score] : monitor.levels()) levels.push_back(chain::level_json(score));
   json summary = {
       {"scenario", cfg.name},
       {"events_generated", generated},
@@ -272,7 +272,8 @@ int main(int argc, char** argv) {
         {"inference", inference.stats},
         {"labeller", labeller.stats},
         {"trainer", trainer.stats}}},
-      {"levels", levels},
+      {"working_point", monitor::working_point_json(monitor)},
+      {"levels", monitor::levels_json(monitor)},
       {"work_dir", o.work_dir},
       {"ok", !failed && exit_codes_bad == 0}};
   if (!o.capture.empty()) summary["processes"]["capture"] = capture.stats;

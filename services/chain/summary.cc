@@ -7,18 +7,6 @@ namespace l1t::chain {
 
 using nlohmann::json;
 
-json level_json(const trigger::LevelScore& l) {
-  auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-  return {{"level", l.level},
-          {"degradation", l.smear},
-          {"tracker", l.tracker},
-          {"events", l.events},
-          {"accuracy_frozen", num(l.frozen.counts.accuracy())},
-          {"accuracy_live", num(l.live.counts.accuracy())},
-          {"auc_frozen", num(l.frozen.auc.auc())},
-          {"auc_live", num(l.live.auc.auc())}};
-}
-
 void print_summary(const json& s) {
   std::printf("\n=== l1t-chain summary: %s ===\n", s["scenario"].get<std::string>().c_str());
   std::printf("events generated %llu, decided %llu, dropped %llu\n",
@@ -33,16 +21,29 @@ void print_summary(const json& s) {
               s["model_versions_published"].get<unsigned long long>(),
               s["model_versions_applied"].get<unsigned long long>(),
               s["model_versions_in_decisions"].size());
-  std::printf("%5s %7s %-9s %7s  %10s %9s  %10s %9s\n", "level", "smear", "tracker", "events",
-              "acc_frozen", "acc_live", "auc_frozen", "auc_live");
+  const json& wp = s["working_point"];
+  auto f = [](const json& v) { return v.is_null() ? NAN : v.get<double>(); };
+  std::printf(
+      "working point: score >= %.4f, where the frozen model keeps %.1f %% of pile-up tracks on "
+      "%llu undegraded events (target %.0f %%)\n\n",
+      f(wp["threshold"]), 100 * f(wp["pu_acceptance"]),
+      wp["reference_events"].get<unsigned long long>(), 100 * f(wp["target_pu_acceptance"]));
+  std::printf("%5s %7s %-9s %7s  %10s %8s  %9s %7s  %10s %8s  %10s %8s  %10s %8s\n", "level",
+              "smear", "tracker", "events", "eff_frozen", "eff_live", "pu_frozen", "pu_live",
+              "eff@pu_frz", "eff@pu_l", "auc_frozen", "auc_live", "acc_frozen", "acc_live");
   for (const auto& l : s["levels"]) {
-    auto f = [](const json& v) { return v.is_null() ? NAN : v.get<double>(); };
-    std::printf("%5d %6.1f%% %-9s %7llu  %10.4f %9.4f  %10.4f %9.4f\n", l["level"].get<int>(),
-                100 * l["degradation"].get<double>(), l["tracker"].get<std::string>().c_str(),
-                l["events"].get<unsigned long long>(), f(l["accuracy_frozen"]),
-                f(l["accuracy_live"]), f(l["auc_frozen"]), f(l["auc_live"]));
+    std::printf("%5d %6.1f%% %-9s %7llu  %10.4f %8.4f  %9.4f %7.4f  %10.4f %8.4f  %10.4f %8.4f\n",
+                l["level"].get<int>(), 100 * l["smear"].get<double>(),
+                l["tracker"].get<std::string>().c_str(), l["events"].get<unsigned long long>(),
+                f(l["pv_efficiency_frozen"]), f(l["pv_efficiency_live"]),
+                f(l["pu_acceptance_frozen"]), f(l["pu_acceptance_live"]), f(l["auc_frozen"]),
+                f(l["auc_live"]), f(l["accuracy_frozen"]), f(l["accuracy_live"]));
   }
-  std::printf("(frozen = the starting model, never retrained; live = continually retrained)\n");
+  std::printf(
+      "(frozen = the starting model, never retrained; live = continually retrained. eff, pu: "
+      "PV-track efficiency and pile-up acceptance at the working point's threshold; eff@pu: the "
+      "efficiency at the target pile-up acceptance, the threshold re-tuned on the level; auc: "
+      "ROC AUC; acc: accuracy at score 0.5)\n");
   std::fflush(stdout);
 }
 

@@ -4,11 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/trigger/decision_monitor.h"
-
 namespace l1t::chain {
 
-nlohmann::json level_json(const trigger::LevelScore& l);
 void print_summary(const nlohmann::json& summary);
 
 }  // namespace l1t::chain

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
       },
       [&](const runtime::ProcessOptions& options, const config::Scenario& cfg) {
         device::Device dev("monitor", options, cfg.metrics.bind_address, cfg.metrics.monitor);
-        monitor::MonitorNode node(dev.metrics(), cfg.inference.score_threshold, history);
+        monitor::MonitorNode node(dev.metrics(), cfg.inference.score_threshold,
+                                  cfg.inference.working_point_pu_acceptance, history);
         // The channel names are the metric labels and the ready file's endpoint keys.
         dev.open("decisions", zmq::socket_type::sub, device::Method::kBind,
                  cfg.endpoints.decisions);

@@ -64,6 +64,7 @@ class HistogramAuc {
   uint64_t negatives() const { return n_neg_; }
   int bins() const { return bins_; }
   int bin_of(float score) const;
+  float bin_low_edge(int bin) const { return lo_ + static_cast<float>(bin) / scale_; }
   const std::vector<uint64_t>& positive_counts() const { return pos_; }
   const std::vector<uint64_t>& negative_counts() const { return neg_; }
 

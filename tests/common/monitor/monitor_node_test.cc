@@ -33,7 +33,7 @@ v1::Decision decision(uint64_t id, uint32_t level) {
 
 TEST(MonitorNodeTest, JoinsADecisionAndItsTruthInEitherOrder) {
   metrics::Metrics metrics("127.0.0.1", 0);
-  MonitorNode node(metrics, 0.5);
+  MonitorNode node(metrics, 0.5, 0.10);
   node.on_truth(truth(1, 0));
   node.on_decision(decision(1, 0));
   EXPECT_EQ(node.monitor().joined(), 1u);
@@ -47,7 +47,7 @@ TEST(MonitorNodeTest, JoinsADecisionAndItsTruthInEitherOrder) {
 
 TEST(MonitorNodeTest, ScoresLiveAndFrozenPerLevel) {
   metrics::Metrics metrics("127.0.0.1", 0);
-  MonitorNode node(metrics, 0.5);
+  MonitorNode node(metrics, 0.5, 0.10);
   node.on_decision(decision(1, 0));
   node.on_truth(truth(1, 0));
   node.on_truth(truth(2, 3));
@@ -69,7 +69,7 @@ TEST(MonitorNodeTest, ScoresLiveAndFrozenPerLevel) {
 
 TEST(MonitorNodeTest, StatsHaveTheMonitorKeys) {
   metrics::Metrics metrics("127.0.0.1", 0);
-  MonitorNode node(metrics, 0.5);
+  MonitorNode node(metrics, 0.5, 0.10);
   node.on_decision(decision(1, 0));
   node.on_truth(truth(1, 0));
   const auto stats = node.stats();
@@ -87,7 +87,7 @@ TEST(MonitorNodeTest, StatsHaveTheMonitorKeys) {
 
 TEST(MonitorNodeTest, ObservesLatencyAndExportsItOnFlush) {
   metrics::Metrics metrics("127.0.0.1", 0);
-  MonitorNode node(metrics, 0.5);
+  MonitorNode node(metrics, 0.5, 0.10);
   // The same series the node writes (Metrics hands back the one histogram of that name).
   auto& hist = metrics.histogram("l1t_monitor_decision_latency_seconds",
                                  "Event creation to decision, as seen in decisions",

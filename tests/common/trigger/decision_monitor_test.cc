@@ -113,3 +113,46 @@ TEST(DecisionMonitorTest, BoundedHistoryKeepsCountsExactAndGivesUpOnOrphans) {
 
 }  // namespace
 }  // namespace l1t::trigger
+
+namespace l1t::trigger {
+namespace {
+
+// Ten tracks, the first four primary; raw scores (2^-10 steps) as given.
+v1::Truth ten_tracks(uint64_t id, uint32_t level) {
+  v1::Truth t;
+  t.set_event_id(id);
+  t.mutable_origin()->assign({1, 1, 1, 1, 0, 0, 0, 0, 0, 0});
+  t.mutable_degradation()->set_level(level);
+  return t;
+}
+
+TEST(DecisionMonitorTest, TheWorkingPointIsFixedOnUndegradedEventsAndHeldForEveryLevel) {
+  DecisionMonitor m(0.5, 1000, /*pu_acceptance=*/1.0 / 6.0);
+  EXPECT_FALSE(m.working_point().has_value());
+  // Undegraded: primaries at 700..900, pile-up at 610..700.
+  const std::vector<int32_t> clean = {900, 800, 760, 700, 700, 650, 640, 630, 620, 610};
+  m.on_truth(ten_tracks(1, 0));
+  m.on_decision(decision(1, 0, 1, clean, clean));
+  const auto wp = m.working_point();
+  ASSERT_TRUE(wp.has_value());
+  EXPECT_EQ(m.reference_events(), 1u);
+  EXPECT_DOUBLE_EQ(wp->threshold, 651.0 / 1024) << "the lowest score keeping 1 of 6";
+  EXPECT_DOUBLE_EQ(wp->negative_acceptance, 1.0 / 6.0);
+  EXPECT_DOUBLE_EQ(wp->efficiency, 1.0);
+  // Degraded: the frozen model's primaries fall below the held threshold; the live one's do not.
+  const std::vector<int32_t> frozen = {900, 500, 400, 300, 700, 650, 640, 630, 620, 610};
+  m.on_truth(ten_tracks(2, 3));
+  m.on_decision(decision(2, 3, 2, clean, frozen));
+  EXPECT_EQ(m.reference_events(), 1u) << "a smeared level is not reference";
+  const LevelFigures f = m.figures(m.levels().at(3));
+  EXPECT_DOUBLE_EQ(f.frozen.efficiency, 0.25);
+  EXPECT_DOUBLE_EQ(f.live.efficiency, 1.0);
+  EXPECT_DOUBLE_EQ(f.frozen.negative_acceptance, 1.0 / 6.0);
+  EXPECT_NEAR(f.frozen.threshold, wp->threshold, 1e-9) << "held, not re-tuned";
+  // Re-tuned to the same acceptance on the level itself: the pile-up scores did not move here.
+  EXPECT_DOUBLE_EQ(f.frozen_retuned.efficiency, 0.25);
+  EXPECT_DOUBLE_EQ(f.live_retuned.efficiency, 1.0);
+}
+
+}  // namespace
+}  // namespace l1t::trigger
