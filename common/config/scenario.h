@@ -84,8 +84,8 @@ struct InferenceSettings {
   // The monitors' working point: the score threshold at which the frozen model keeps this share
   // of pile-up tracks on undegraded events, then held for every level (trigger::DecisionMonitor).
   double working_point_pu_acceptance = 0.10;
-  double accept_ht_gev = 100;    // trigger accept when track HT of primary tracks exceeds this
-  int min_subscribers = 0;       // wait for this many decision subscribers before deciding
+  double accept_ht_gev = 100;  // trigger accept when track HT of primary tracks exceeds this
+  int min_subscribers = 0;     // wait for this many decision subscribers before deciding
   // Drift alarm (common/trigger/drift_detector.h) on the per-event fraction of tracks the live
   // model scores as primary, sent to the trainer; drift_threshold 0 turns it off.
   int drift_block_events = 100;     // events averaged into one CUSUM point

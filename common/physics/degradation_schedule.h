@@ -12,11 +12,13 @@ namespace l1t::physics {
 
 struct DegradationSchedule {
   std::vector<double> smear_levels;  // smear of level i; its size is the number of levels
-  SmearMode smear_mode = SmearMode::kAdditive;  // how every level's smear acts (smear.h)
   uint64_t events_per_level = 0;
   // Tracker degradation of level i; empty: none at every level. A shorter list holds its
   // last entry for the levels beyond it.
   std::vector<TrackerDegradation> tracker_levels;
+  // How every level's smear acts (smear.h). Last, so that {levels, N, trackers} initialisers
+  // keep their meaning.
+  SmearMode smear_mode = SmearMode::kAdditive;
 
   // Level i covers events [i*N, (i+1)*N). Events past the end stay at the last level (the
   // detector does not heal); an empty schedule, or N = 0, is level 0 with no smear.

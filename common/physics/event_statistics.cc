@@ -163,7 +163,17 @@ bool describe_events(const GeneratorConfig& gen, uint64_t seed, const Degradatio
     stats.add(ev, truth);
   }
   *out = stats.summary(state.level, state.smear);
+  out->smear_mode = state.smear_mode;
+  out->smear_widths = gen.smear_widths;
   return true;
+}
+
+nlohmann::json widths_json(const SmearWidths& w, double scale) {
+  return {{"pt", scale * w.pt},
+          {"eta", scale * w.eta},
+          {"phi", scale * w.phi},
+          {"z0", scale * w.z0},
+          {"d0", scale * w.d0}};
 }
 
 nlohmann::json to_json(const EventStatisticsSummary& s) {
@@ -185,24 +195,31 @@ nlohmann::json to_json(const EventStatisticsSummary& s) {
                    {"rms_cm", b.rms_cm},
                    {"width68_cm", b.width68_cm}});
   }
-  return {{"events", s.events},
-          {"level", s.level},
-          {"smear", s.smear},
-          {"tracks_per_event_mean", s.tracks_per_event_mean},
-          {"tracks_per_event_rms", s.tracks_per_event_rms},
-          {"pv_tracks_per_event_mean", s.pv_tracks_per_event_mean},
-          {"pileup_tracks_per_event_mean", s.pileup_tracks_per_event_mean},
-          {"fake_tracks_per_event_mean", s.fake_tracks_per_event_mean},
-          {"pv_track_fraction", s.pv_track_fraction},
-          {"fake_fraction", s.fake_fraction},
-          {"efficiency_overall", s.efficiency_overall},
-          {"stubs_per_track_mean", s.stubs_per_track_mean},
-          {"ps_z_incomplete_fraction", s.ps_z_incomplete_fraction},
-          {"efficiency_vs_pt", eff},
-          {"z0_resolution_vs_eta", res},
-          {"fasthisto_window_cm", s.vertex_window_cm},
-          {"fasthisto_efficiency", s.fasthisto_efficiency},
-          {"fasthisto_resolution_cm", s.fasthisto_resolution_cm}};
+  nlohmann::json j = {{"events", s.events},
+                      {"level", s.level},
+                      {"smear", s.smear},
+                      {"smear_mode", std::string(to_string(s.smear_mode))},
+                      {"smear_widths", widths_json(s.smear_widths, 1)},
+                      {"tracks_per_event_mean", s.tracks_per_event_mean},
+                      {"tracks_per_event_rms", s.tracks_per_event_rms},
+                      {"pv_tracks_per_event_mean", s.pv_tracks_per_event_mean},
+                      {"pileup_tracks_per_event_mean", s.pileup_tracks_per_event_mean},
+                      {"fake_tracks_per_event_mean", s.fake_tracks_per_event_mean},
+                      {"pv_track_fraction", s.pv_track_fraction},
+                      {"fake_fraction", s.fake_fraction},
+                      {"efficiency_overall", s.efficiency_overall},
+                      {"stubs_per_track_mean", s.stubs_per_track_mean},
+                      {"ps_z_incomplete_fraction", s.ps_z_incomplete_fraction},
+                      {"efficiency_vs_pt", eff},
+                      {"z0_resolution_vs_eta", res},
+                      {"fasthisto_window_cm", s.vertex_window_cm},
+                      {"fasthisto_efficiency", s.fasthisto_efficiency},
+                      {"fasthisto_resolution_cm", s.fasthisto_resolution_cm}};
+  if (s.smear_mode == SmearMode::kAdditive) {
+    j["smear_step"] = s.smear / kSmearStep;
+    j["smear_sigma"] = widths_json(s.smear_widths, s.smear / kSmearStep);
+  }
+  return j;
 }
 
 std::string format_table(const EventStatisticsSummary& s) {
@@ -214,6 +231,17 @@ std::string format_table(const EventStatisticsSummary& s) {
   };
   add("events %llu at level %d (smear %.3f)\n", static_cast<unsigned long long>(s.events), s.level,
       s.smear);
+  const SmearWidths& w = s.smear_widths;
+  if (s.smear_mode == SmearMode::kAdditive) {
+    const double k = s.smear / kSmearStep;
+    add("smear additive, step %.3g: sigma pT %.4g GeV, eta %.4g, phi %.4g rad, z0 %.4g cm, "
+        "d0 %.4g cm\n",
+        k, k * w.pt, k * w.eta, k * w.phi, k * w.z0, k * w.d0);
+    add("  (per step: pT %.4g GeV, eta %.4g, phi %.4g rad, z0 %.4g cm, d0 %.4g cm)\n", w.pt, w.eta,
+        w.phi, w.z0, w.d0);
+  } else {
+    add("smear relative: sigma = %.3f |x| on q/R, phi0, tan(lambda), z0, d0\n", s.smear);
+  }
   add("tracks per event      %8.1f  (rms %.1f)\n", s.tracks_per_event_mean, s.tracks_per_event_rms);
   add("  primary vertex      %8.1f  (fraction %.4f)\n", s.pv_tracks_per_event_mean,
       s.pv_track_fraction);

@@ -14,6 +14,7 @@
 
 #include "common/physics/event_generator.h"
 #include "common/physics/fasthisto.h"
+#include "common/physics/smear.h"
 #include "common/physics/track.h"
 
 namespace l1t::physics {
@@ -52,6 +53,9 @@ struct EventStatisticsSummary {
   uint64_t events = 0;
   int level = 0;
   double smear = 0;
+  // How the smear acted (smear.h) and, additive, its widths per step (the generator's).
+  SmearMode smear_mode = SmearMode::kAdditive;
+  SmearWidths smear_widths;
   double tracks_per_event_mean = 0;
   double tracks_per_event_rms = 0;  // event-to-event spread (standard deviation)
   double pv_tracks_per_event_mean = 0;
@@ -76,7 +80,8 @@ class EventStatistics {
   explicit EventStatistics(EventStatisticsConfig cfg = {});
 
   void add(const GeneratedEvent& ev, const GeneratorTruth& truth);
-  // level and smear are copied into the summary as given (the accumulator does not know them).
+  // level and smear are copied into the summary as given (the accumulator does not know them);
+  // smear_mode and smear_widths keep their defaults (describe_events sets the real ones).
   EventStatisticsSummary summary(int level = 0, double smear = 0) const;
 
  private:
@@ -103,7 +108,9 @@ bool describe_events(const GeneratorConfig& gen, uint64_t seed, const Degradatio
                      uint64_t n, const PrepareEvent& prepare, EventStatisticsSummary* out,
                      std::string* error, const EventStatisticsConfig& cfg = {});
 
-// The summary as JSON (keys as the field names) and as a table for a terminal.
+// The summary as JSON (keys as the field names; smear_widths as {pt, eta, phi, z0, d0}, and in
+// additive mode smear_step and smear_sigma, the widths in force: step x widths) and as a table
+// for a terminal.
 nlohmann::json to_json(const EventStatisticsSummary& s);
 std::string format_table(const EventStatisticsSummary& s);
 

@@ -47,6 +47,13 @@ nlohmann::json level_json(const TrackTableExportOptions& o, const ExportedLevel&
           {"npy", l.basename + ".npy"},
           {"level", l.level},
           {"smear", l.smear},
+          {"smear_mode", std::string(to_string(o.smear_mode))},
+          {"smear_widths",
+           {{"pt", o.generator.smear_widths.pt},
+            {"eta", o.generator.smear_widths.eta},
+            {"phi", o.generator.smear_widths.phi},
+            {"z0", o.generator.smear_widths.z0},
+            {"d0", o.generator.smear_widths.d0}}},
           {"tracker", l.tracker},
           {"events", l.events},
           {"seed", o.seed},
@@ -121,6 +128,7 @@ bool export_track_tables(const TrackTableExportOptions& o, std::vector<ExportedL
 
   for (size_t level = 0; level < o.smear_levels.size(); ++level) {
     DegradationState state{static_cast<int>(level), o.smear_levels[level]};
+    state.smear_mode = o.smear_mode;
     if (!o.tracker_levels.empty()) {
       state.tracker = o.tracker_levels[std::min(level, o.tracker_levels.size() - 1)];
     }

@@ -48,7 +48,8 @@ std::string track_table_basename(int level, double smear);
 struct TrackTableExportOptions {
   GeneratorConfig generator;
   uint64_t seed = 1;
-  std::vector<double> smear_levels;  // level i has smear smear_levels[i]
+  std::vector<double> smear_levels;             // level i has smear smear_levels[i]
+  SmearMode smear_mode = SmearMode::kAdditive;  // of every level (widths: generator.smear_widths)
   // Level i's outer-tracker degradation; empty: none at every level (the last entry holds for
   // levels beyond the list).
   std::vector<TrackerDegradation> tracker_levels;

@@ -10,9 +10,8 @@ void to_wire(const physics::DegradationState& state, v1::DegradationState* out) 
   const physics::TrackerDegradation& t = state.tracker;
   out->set_level(static_cast<uint32_t>(state.level));
   out->set_smear(state.smear);
-  out->set_smear_mode(state.smear_mode == physics::SmearMode::kRelative
-                          ? v1::SMEAR_MODE_RELATIVE
-                          : v1::SMEAR_MODE_ADDITIVE);
+  out->set_smear_mode(state.smear_mode == physics::SmearMode::kRelative ? v1::SMEAR_MODE_RELATIVE
+                                                                        : v1::SMEAR_MODE_ADDITIVE);
   out->set_scenario(std::string(physics::tracker_scenario_name(t)));
   out->set_bias_rail_fraction(t.bias_rail_fraction);
   out->set_bad_strip_fraction(t.bad_strip_fraction);

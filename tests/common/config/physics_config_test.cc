@@ -77,6 +77,9 @@ std::vector<std::pair<std::string, std::string>> fields(const GeneratorConfig& g
       {"fake_d0_sigma_cm", text(g.fake_d0_sigma_cm)},
       {"stub_model", g.stub_model ? "true" : "false"},
       {"stub_efficiency", text(g.stub_efficiency)},
+      {"smear_widths",
+       text(std::array<double, 5>{g.smear_widths.pt, g.smear_widths.eta, g.smear_widths.phi,
+                                  g.smear_widths.z0, g.smear_widths.d0})},
   };
 }
 
@@ -94,7 +97,7 @@ constexpr size_t field_count() {
     return sizeof...(A);
   }
 }
-static_assert(field_count<GeneratorConfig>() == 39,
+static_assert(field_count<GeneratorConfig>() == 40,
               "GeneratorConfig changed: list the field in fields() and in configs/default.yaml");
 
 void expect_same_fields(const GeneratorConfig& got, const GeneratorConfig& want) {
@@ -113,13 +116,19 @@ TEST(PhysicsConfigTest, DefaultYamlIsTheBuiltInGenerator) {
   ASSERT_TRUE(load_scenario(kDefault, {}, &s, &error)) << error;
   expect_same_fields(generator_config(s), GeneratorConfig{});
 
-  // Not by absence: the file spells out every key but the beam's (those are in emulator:).
+  // Not by absence: the file spells out every key but the beam's (those are in emulator:) and
+  // the smear's widths (degradation.smear_widths: smear_config_test.cc).
   const YAML::Node physics = YAML::LoadFile(kDefault)["physics"];
   ASSERT_TRUE(physics.IsMap());
   size_t listed = 0;
   for (const auto& [key, value] : fields(GeneratorConfig{})) {
     if (key == "pileup_mean" || key == "beam_sigma_z_cm") {
       EXPECT_FALSE(physics[key]) << key << " belongs in emulator:";
+      continue;
+    }
+    if (key == "smear_widths") {
+      EXPECT_FALSE(physics[key]) << key << " belongs in degradation:";
+      EXPECT_TRUE(YAML::LoadFile(kDefault)["degradation"][key]) << key;
       continue;
     }
     EXPECT_TRUE(physics[key]) << "configs/default.yaml physics: lacks " << key;

@@ -167,12 +167,28 @@ TEST(EventStatisticsTest, DefaultGeneratorLooksLikeTheHlLhc) {
 
 TEST(EventStatisticsTest, DegradationWidensTheResidualsNotTheCollisions) {
   const EventStatisticsSummary clean = describe_events({}, 5, {0, 0.0}, 100);
-  const EventStatisticsSummary smeared = describe_events({}, 5, {10, 0.10}, 100);
-  // Same collisions: the smear acts after acceptance, so multiplicities are identical.
+  DegradationState relative{10, 0.10};
+  relative.smear_mode = SmearMode::kRelative;
+  const EventStatisticsSummary smeared = describe_events({}, 5, relative, 100);
+  // Same collisions: the relative smear acts after acceptance, so multiplicities are identical.
   EXPECT_DOUBLE_EQ(clean.tracks_per_event_mean, smeared.tracks_per_event_mean);
   EXPECT_DOUBLE_EQ(clean.pv_track_fraction, smeared.pv_track_fraction);
   EXPECT_GT(smeared.z0_resolution_vs_eta[0].rms_cm, clean.z0_resolution_vs_eta[0].rms_cm * 1.3);
   EXPECT_EQ(smeared.level, 10);
+  EXPECT_EQ(smeared.smear_mode, SmearMode::kRelative);
+}
+
+TEST(EventStatisticsTest, AdditiveSmearLosesTracksAtTheAcceptanceEdges) {
+  const EventStatisticsSummary clean = describe_events({}, 5, {0, 0.0}, 100);
+  const EventStatisticsSummary step10 = describe_events({}, 5, {10, 0.10}, 100);
+  // The additive smear acts before acceptance: soft tracks smeared below 2 GeV are lost (about
+  // 11 % of all tracks at step 10, mostly pile-up), which shows as tracking inefficiency at low pT.
+  EXPECT_LT(step10.tracks_per_event_mean, 0.95 * clean.tracks_per_event_mean);
+  EXPECT_GT(step10.tracks_per_event_mean, 0.80 * clean.tracks_per_event_mean);
+  EXPECT_LT(step10.efficiency_vs_pt[0].efficiency, clean.efficiency_vs_pt[0].efficiency - 0.05);
+  // z0 moves by 0.44 cm wherever the track is: central primary tracks widen from 0.16 cm.
+  EXPECT_GT(step10.z0_resolution_vs_eta[0].rms_cm, 0.40);
+  EXPECT_EQ(step10.smear_mode, SmearMode::kAdditive);
 }
 
 TEST(EventStatisticsTest, JsonAndTableCarryEveryQuantity) {
@@ -186,11 +202,44 @@ TEST(EventStatisticsTest, JsonAndTableCarryEveryQuantity) {
   }
   EXPECT_EQ(j["efficiency_vs_pt"].size(), 6u);
   EXPECT_EQ(j["z0_resolution_vs_eta"].size(), 4u);
+  EXPECT_EQ(j["smear_mode"], "additive");
+  const SmearWidths w;
+  EXPECT_EQ(j["smear_widths"]["pt"], w.pt);
+  EXPECT_EQ(j["smear_widths"]["eta"], w.eta);
+  EXPECT_EQ(j["smear_widths"]["phi"], w.phi);
+  EXPECT_EQ(j["smear_widths"]["z0"], w.z0);
+  EXPECT_EQ(j["smear_widths"]["d0"], w.d0);
+  EXPECT_EQ(j["smear_step"], 0.0);
+  EXPECT_EQ(j["smear_sigma"]["z0"], 0.0);
   EXPECT_TRUE(j["efficiency_vs_pt"][0].contains("efficiency"));
   const std::string table = format_table(s);
   EXPECT_NE(table.find("tracks per event"), std::string::npos);
   EXPECT_NE(table.find("[2, 3)"), std::string::npos);
   EXPECT_NE(table.find("[2, 2.4)"), std::string::npos);
+  EXPECT_NE(table.find("smear additive, step 0"), std::string::npos) << table;
+}
+
+TEST(EventStatisticsTest, JsonAndTableShowTheSmearInForce) {
+  GeneratorConfig g;
+  g.smear_widths.z0 = 0.05;
+  EventStatisticsSummary s = describe_events(g, 3, {7, 0.07}, 2);
+  nlohmann::json j = to_json(s);
+  EXPECT_EQ(j["smear_mode"], "additive");
+  EXPECT_EQ(j["smear_widths"]["z0"], 0.05);
+  EXPECT_NEAR(j["smear_step"].get<double>(), 7, 1e-12);
+  EXPECT_NEAR(j["smear_sigma"]["z0"].get<double>(), 0.35, 1e-12);
+  EXPECT_NE(format_table(s).find("smear additive, step 7: sigma pT 0.2184 GeV"), std::string::npos)
+      << format_table(s);
+
+  DegradationState relative{7, 0.07};
+  relative.smear_mode = SmearMode::kRelative;
+  s = describe_events(g, 3, relative, 2);
+  j = to_json(s);
+  EXPECT_EQ(j["smear_mode"], "relative");
+  EXPECT_TRUE(j.contains("smear_widths"));
+  EXPECT_FALSE(j.contains("smear_sigma"));  // sigma = s |x|: no fixed width
+  EXPECT_NE(format_table(s).find("smear relative: sigma = 0.070 |x|"), std::string::npos)
+      << format_table(s);
 }
 
 }  // namespace

@@ -210,6 +210,25 @@ TEST(TimelineTest, TheOldStaircaseIsReproduced) {
   }
 }
 
+TEST(TimelineTest, EveryLevelCarriesTheSpecsSmearMode) {
+  TimeModelParams time;
+  time.events_per_lumisection = 50;
+  const DegradationSchedule old = default_degradation_schedule(100);
+  EXPECT_EQ(old.at(550).smear_mode, SmearMode::kAdditive);
+  for (SmearMode mode : {SmearMode::kAdditive, SmearMode::kRelative}) {
+    TimelineSpec spec = smear_staircase_timeline(old.smear_levels, 100, time);
+    spec.smear_mode = mode;
+    const Timeline t = build_ok(spec);
+    ASSERT_EQ(t.levels().size(), 11u);
+    for (const TimelineLevel& l : t.levels()) EXPECT_EQ(l.state.smear_mode, mode);
+    EXPECT_EQ(t.at(1050).degradation.smear_mode, mode);
+    EXPECT_EQ(t.at(1050).degradation.smear, 0.10);
+  }
+  DegradationSchedule relative = old;
+  relative.smear_mode = SmearMode::kRelative;
+  EXPECT_EQ(relative.at(550).smear_mode, SmearMode::kRelative);
+}
+
 TEST(TimelineTest, AnEmptyTimelineIsUndegraded) {
   const Timeline t;
   EXPECT_EQ(t.at(12345).degradation.level, 0);

@@ -202,6 +202,8 @@ TEST_F(TrackTableExportTest, SidecarAndManifestNameTheColumns) {
   EXPECT_EQ(meta["dtype"], "float32");
   EXPECT_EQ(meta["shape"][0], levels_[0].rows);
   EXPECT_EQ(meta["events"], 3);
+  EXPECT_EQ(meta["smear_mode"], "additive");
+  EXPECT_EQ(meta["smear_widths"]["z0"], SmearWidths{}.z0);
   std::ifstream mf(options_.dir + "/manifest.json");
   const nlohmann::json manifest = nlohmann::json::parse(mf);
   ASSERT_EQ(manifest["levels"].size(), 2u);

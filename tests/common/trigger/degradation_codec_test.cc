@@ -13,6 +13,7 @@ physics::DegradationState custom_state() {
   physics::DegradationState s;
   s.level = 7;
   s.smear = 0.03;
+  s.smear_mode = physics::SmearMode::kRelative;  // not the default, so a lost field shows
   physics::TrackerDegradation& t = s.tracker;
   t.bias_rail_fraction = 0.2;
   t.bad_strip_fraction = 0.04;
@@ -26,6 +27,7 @@ physics::DegradationState custom_state() {
 void expect_same(const physics::DegradationState& a, const physics::DegradationState& b) {
   EXPECT_EQ(a.level, b.level);
   EXPECT_EQ(a.smear, b.smear);
+  EXPECT_EQ(a.smear_mode, b.smear_mode);
   EXPECT_EQ(a.tracker, b.tracker) << physics::to_string(a.tracker) << " vs "
                                   << physics::to_string(b.tracker);
 }
@@ -35,6 +37,7 @@ TEST(DegradationCodecTest, EveryFieldGoesOnTheWire) {
   to_wire(custom_state(), &w);
   EXPECT_EQ(w.level(), 7u);
   EXPECT_EQ(w.smear(), 0.03);
+  EXPECT_EQ(w.smear_mode(), v1::SMEAR_MODE_RELATIVE);
   EXPECT_EQ(w.scenario(), "");  // no preset has these parameters
   EXPECT_EQ(w.bias_rail_fraction(), 0.2);
   EXPECT_EQ(w.bad_strip_fraction(), 0.04);
@@ -80,6 +83,38 @@ TEST(DegradationCodecTest, EncodingOverwritesEveryField) {
   to_wire(none, &w);
   EXPECT_EQ(w.scenario(), "none");
   expect_same(from_wire(w), none);
+}
+
+TEST(DegradationCodecTest, BothSmearModesComeBack) {
+  for (physics::SmearMode mode : {physics::SmearMode::kAdditive, physics::SmearMode::kRelative}) {
+    physics::DegradationState s;
+    s.level = 10;
+    s.smear = 0.1;
+    s.smear_mode = mode;
+    v1::DegradationState w;
+    to_wire(s, &w);
+    EXPECT_EQ(w.smear_mode(), mode == physics::SmearMode::kAdditive ? v1::SMEAR_MODE_ADDITIVE
+                                                                    : v1::SMEAR_MODE_RELATIVE);
+    v1::DegradationState parsed;
+    ASSERT_TRUE(parsed.ParseFromString(w.SerializeAsString()));
+    expect_same(from_wire(parsed), s);
+  }
+  // The default state is additive, and says so on the wire (0 would read as relative).
+  v1::DegradationState w;
+  to_wire(physics::DegradationState{}, &w);
+  EXPECT_EQ(w.smear_mode(), v1::SMEAR_MODE_ADDITIVE);
+}
+
+TEST(DegradationCodecTest, AnOldSendersSmearReadsAsRelative) {
+  // Before the field (13) existed the only smear was the relative one.
+  v1::DegradationState w;
+  w.set_level(5);
+  w.set_smear(0.05);
+  EXPECT_EQ(w.smear_mode(), v1::SMEAR_MODE_UNSPECIFIED);
+  EXPECT_EQ(from_wire(w).smear_mode, physics::SmearMode::kRelative);
+  // A value this build does not know is not taken for additive either.
+  w.set_smear_mode(static_cast<v1::SmearMode>(7));
+  EXPECT_EQ(from_wire(w).smear_mode, physics::SmearMode::kRelative);
 }
 
 TEST(DegradationCodecTest, UnsetScalesReadAsOne) {

@@ -147,6 +147,43 @@ TEST(EmulatorDescribeTest, DescribesATrackerScenarioSetOnTheCommandLine) {
   EXPECT_NEAR(shifted["z0_resolution_vs_eta"][0]["mean_cm"].get<double>(), 0.5, 0.05);
 }
 
+TEST(EmulatorDescribeTest, ShowsTheSmearModeAndWidths) {
+  const nlohmann::json step10 = describe_json("--level 10");
+  ASSERT_FALSE(step10.is_discarded());
+  EXPECT_EQ(step10["smear"], 0.1);
+  EXPECT_EQ(step10["smear_mode"], "additive");
+  // configs/default.yaml's widths per step, and ten of them in force at level 10.
+  EXPECT_EQ(step10["smear_widths"]["pt"], 0.0312);
+  EXPECT_EQ(step10["smear_widths"]["eta"], 0.0136);
+  EXPECT_EQ(step10["smear_widths"]["phi"], 0.0181);
+  EXPECT_EQ(step10["smear_widths"]["z0"], 0.0443);
+  EXPECT_EQ(step10["smear_widths"]["d0"], 0.000734);
+  EXPECT_NEAR(step10["smear_step"].get<double>(), 10, 1e-9);
+  EXPECT_NEAR(step10["smear_sigma"]["z0"].get<double>(), 0.443, 1e-9);
+
+  const nlohmann::json relative = describe_json("--level 10 --set degradation.smear_mode=relative");
+  ASSERT_FALSE(relative.is_discarded());
+  EXPECT_EQ(relative["smear_mode"], "relative");
+  EXPECT_FALSE(relative.contains("smear_sigma"));
+  // The relative smear keeps every track; the additive one loses soft tracks below 2 GeV.
+  const nlohmann::json clean = describe_json("");
+  EXPECT_EQ(relative["tracks_per_event_mean"], clean["tracks_per_event_mean"]);
+  EXPECT_LT(step10["tracks_per_event_mean"].get<double>(),
+            0.95 * clean["tracks_per_event_mean"].get<double>());
+
+  const RunResult table = run_emulator(
+      "--describe --events 5 --level 3 --set degradation.smear_widths.z0=0.05" + kUnbindable);
+  ASSERT_EQ(table.exit_code, 0) << table.out;
+  EXPECT_NE(table.out.find("smear additive, step 3: sigma pT 0.0936 GeV"), std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("z0 0.15 cm"), std::string::npos) << table.out;
+
+  const RunResult bad =
+      run_emulator("--describe --events 5 --set degradation.smear_mode=gauss" + kUnbindable);
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("'degradation.smear_mode'"), std::string::npos) << bad.out;
+}
+
 TEST(EmulatorDescribeTest, ScenarioStaircaseLevels) {
   const std::string staircase =
       " --set 'degradation.scenarios=[none, bri, bri+1bs, bri+5bs, bri+10bs]'"

@@ -58,8 +58,9 @@ config::RunPlan plan_of(const config::Scenario& s) {
   return plan;
 }
 
-// The emulator's main before EventAssembly, verbatim but for the clock: its fill_degradation()
-// and its per-event message building.
+// The emulator's main before EventAssembly, verbatim but for the clock and the smear mode
+// (field 13, added with the additive smear): its fill_degradation() and its per-event message
+// building.
 void legacy_fill_degradation(const physics::DegradationState& s, v1::DegradationState* out) {
   const physics::TrackerDegradation& t = s.tracker;
   out->set_level(static_cast<uint32_t>(s.level));
@@ -74,6 +75,8 @@ void legacy_fill_degradation(const physics::DegradationState& s, v1::Degradation
   out->set_z0_shift_cm(t.z0_shift_cm);
   out->set_pt_scale(t.pt_scale);
   out->set_resolution_scale(t.resolution_scale);
+  out->set_smear_mode(s.smear_mode == physics::SmearMode::kRelative ? v1::SMEAR_MODE_RELATIVE
+                                                                    : v1::SMEAR_MODE_ADDITIVE);
 }
 
 struct Legacy {
