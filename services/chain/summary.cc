@@ -32,12 +32,15 @@ void print_summary(const json& s) {
               "smear", "tracker", "events", "eff_frozen", "eff_live", "pu_frozen", "pu_live",
               "eff@pu_frz", "eff@pu_l", "auc_frozen", "auc_live", "acc_frozen", "acc_live");
   for (const auto& l : s["levels"]) {
-    std::printf("%5d %6.1f%% %-9s %7llu  %10.4f %8.4f  %9.4f %7.4f  %10.4f %8.4f  %10.4f %8.4f\n",
-                l["level"].get<int>(), 100 * l["smear"].get<double>(),
-                l["tracker"].get<std::string>().c_str(), l["events"].get<unsigned long long>(),
-                f(l["pv_efficiency_frozen"]), f(l["pv_efficiency_live"]),
-                f(l["pu_acceptance_frozen"]), f(l["pu_acceptance_live"]), f(l["auc_frozen"]),
-                f(l["auc_live"]), f(l["accuracy_frozen"]), f(l["accuracy_live"]));
+    std::printf(
+        "%5d %6.1f%% %-9s %7llu  %10.4f %8.4f  %9.4f %7.4f  %10.4f %8.4f  %10.4f %8.4f  %10.4f "
+        "%8.4f\n",
+        l["level"].get<int>(), 100 * l["smear"].get<double>(),
+        l["tracker"].get<std::string>().c_str(), l["events"].get<unsigned long long>(),
+        f(l["pv_efficiency_frozen"]), f(l["pv_efficiency_live"]), f(l["pu_acceptance_frozen"]),
+        f(l["pu_acceptance_live"]), f(l["pv_efficiency_frozen_retuned"]),
+        f(l["pv_efficiency_live_retuned"]), f(l["auc_frozen"]), f(l["auc_live"]),
+        f(l["accuracy_frozen"]), f(l["accuracy_live"]));
   }
   std::printf(
       "(frozen = the starting model, never retrained; live = continually retrained. eff, pu: "
