@@ -78,6 +78,9 @@ void DriftGauges::update(const trigger::DecisionMonitor& m) {
       s.eff_frozen =
           &metrics_.gauge(kLevelEfficiency, kEfficiencyHelp, {{"model", "frozen"}, {"level", l}});
       s.pu_live = &metrics_.gauge(kLevelPileup, kPileupHelp, {{"model", "live"}, {"level", l}});
+      s.vertex_eff = &metrics_.gauge("l1t_monitor_level_vertex_efficiency",
+                                     "FastHisto vertices within 0.5 cm of the truth, per level",
+                                     {{"level", l}});
       s.pu_frozen = &metrics_.gauge(kLevelPileup, kPileupHelp, {{"model", "frozen"}, {"level", l}});
       it = levels_.emplace(level, s).first;
     }
@@ -93,6 +96,7 @@ void DriftGauges::update(const trigger::DecisionMonitor& m) {
     s.eff_frozen->Set(f.frozen.efficiency);
     s.pu_live->Set(f.live.negative_acceptance);
     s.pu_frozen->Set(f.frozen.negative_acceptance);
+    s.vertex_eff->Set(score.vertex_efficiency());
   }
   if (const auto wp = m.working_point()) working_point_.Set(wp->threshold);
 }

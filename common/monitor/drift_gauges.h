@@ -20,7 +20,7 @@ class DriftGauges {
  private:
   struct LevelSeries {
     prometheus::Gauge *acc_live, *acc_frozen, *auc_live, *auc_frozen, *events, *smear;
-    prometheus::Gauge *eff_live, *eff_frozen, *pu_live, *pu_frozen;
+    prometheus::Gauge *eff_live, *eff_frozen, *pu_live, *pu_frozen, *vertex_eff;
   };
   metrics::Metrics& metrics_;
   prometheus::Counter& joined_;

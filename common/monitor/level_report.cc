@@ -33,6 +33,8 @@ nlohmann::json level_json(const trigger::DecisionMonitor& m, const trigger::Leve
           {"pu_acceptance_live", num(f.live.negative_acceptance)},
           {"pv_efficiency_frozen_retuned", num(f.frozen_retuned.efficiency)},
           {"pv_efficiency_live_retuned", num(f.live_retuned.efficiency)},
+          {"vertex_efficiency", num(l.vertex_efficiency())},
+          {"vertex_resolution_cm", num(l.vertex_resolution_cm())},
           {"auc_frozen", num(l.frozen.auc.auc())},
           {"auc_live", num(l.live.auc.auc())},
           {"accuracy_frozen", num(l.frozen.counts.accuracy())},

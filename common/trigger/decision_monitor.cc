@@ -94,6 +94,11 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
   ls.smear = d.degradation().smear();
   if (ls.events == 0) ls.tracker = tracker_label(d.degradation());
   ++ls.events;
+  const double dz = d.pv_z0() - truth.pv_z0();
+  if (std::abs(dz) < vertex_window_cm_) {
+    ++ls.vertices_found;
+    ls.vertex_residual_sq += dz * dz;
+  }
   const double scale = std::ldexp(1.0, -d.score_frac_bits());
   nn::BinaryCounts live, frozen;
   for (size_t t = 0; t < n; ++t) {
@@ -117,6 +122,14 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
   current_ = ls;
   recent_.emplace_back(live, frozen);
   if (recent_.size() > 200) recent_.pop_front();
+}
+
+double LevelScore::vertex_efficiency() const {
+  return events == 0 ? std::nan("") : static_cast<double>(vertices_found) / events;
+}
+
+double LevelScore::vertex_resolution_cm() const {
+  return vertices_found == 0 ? std::nan("") : std::sqrt(vertex_residual_sq / vertices_found);
 }
 
 std::optional<nn::WorkingPoint> DecisionMonitor::working_point() const {

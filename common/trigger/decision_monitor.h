@@ -30,6 +30,12 @@ struct LevelScore {
   std::string tracker = "none";
   uint64_t events = 0;
   ModelScore live, frozen;
+  // FastHisto (the decision's pv_z0) against the true primary vertex: found when within the
+  // monitor's vertex window; the resolution is the RMS of the found ones' residuals.
+  uint64_t vertices_found = 0;
+  double vertex_residual_sq = 0;
+  double vertex_efficiency() const;
+  double vertex_resolution_cm() const;
 };
 
 // A level's figures of merit at the run's working point (the threshold fixed on undegraded
@@ -45,11 +51,14 @@ class DecisionMonitor {
   // versions kept for the swap check, and the events waiting for their other half (older ones
   // are given up and counted in unmatched()).
   // pu_acceptance: the share of pile-up tracks the frozen model keeps at the working point.
+  // vertex_window_cm: how near the true primary vertex FastHisto must be to count as found (as
+  // l1t-emulator --describe counts it).
   explicit DecisionMonitor(double threshold = 0.5, size_t history = 1000000,
-                           double pu_acceptance = 0.10)
+                           double pu_acceptance = 0.10, double vertex_window_cm = 0.5)
       : threshold_(threshold),
         history_(std::max<size_t>(history, 2)),
-        pu_acceptance_(pu_acceptance) {}
+        pu_acceptance_(pu_acceptance),
+        vertex_window_cm_(vertex_window_cm) {}
 
   void on_truth(const v1::Truth& truth);
   void on_decision(const v1::Decision& decision);
@@ -75,6 +84,7 @@ class DecisionMonitor {
   std::optional<nn::WorkingPoint> working_point() const;
   double target_pu_acceptance() const { return pu_acceptance_; }
   uint64_t reference_events() const { return reference_events_; }
+  double vertex_window_cm() const { return vertex_window_cm_; }
   LevelFigures figures(const LevelScore& level) const;
 
  private:
@@ -84,6 +94,7 @@ class DecisionMonitor {
   double threshold_;
   size_t history_;
   double pu_acceptance_;
+  double vertex_window_cm_;
   nn::HistogramAuc reference_{1025, 0.0f, 1.0f + 1.0f / 1024};  // frozen, undegraded events
   uint64_t reference_events_ = 0;
   std::map<uint64_t, v1::Truth> truth_;        // waiting for their decision

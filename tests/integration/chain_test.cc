@@ -74,6 +74,12 @@ TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighest
   EXPECT_LT(top["pv_efficiency_frozen"].get<double>(),
             levels.front()["pv_efficiency_frozen"].get<double>() - 0.05)
       << "the frozen model loses efficiency as the detector degrades";
+  // FastHisto finds the vertex less often as the tracks degrade (the same code at every level).
+  EXPECT_GT(levels.front()["vertex_efficiency"].get<double>(), 0.95);
+  EXPECT_LT(top["vertex_efficiency"].get<double>(),
+            levels.front()["vertex_efficiency"].get<double>());
+  EXPECT_GT(top["vertex_resolution_cm"].get<double>(),
+            levels.front()["vertex_resolution_cm"].get<double>());
   // Compared at the same pile-up acceptance (the threshold re-tuned on the level), the retrained
   // model keeps more of the primary vertex's tracks.
   EXPECT_GT(top["pv_efficiency_live_retuned"].get<double>(),

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace l1t::trigger {
 namespace {
 
@@ -152,6 +154,29 @@ TEST(DecisionMonitorTest, TheWorkingPointIsFixedOnUndegradedEventsAndHeldForEver
   // Re-tuned to the same acceptance on the level itself: the pile-up scores did not move here.
   EXPECT_DOUBLE_EQ(f.frozen_retuned.efficiency, 0.25);
   EXPECT_DOUBLE_EQ(f.live_retuned.efficiency, 1.0);
+}
+
+}  // namespace
+}  // namespace l1t::trigger
+
+namespace l1t::trigger {
+namespace {
+
+TEST(DecisionMonitorTest, CountsFastHistoVerticesWithinTheWindowAndTheirResolution) {
+  DecisionMonitor m(0.5, 1000, 0.1, /*vertex_window_cm=*/0.5);
+  const double reco[] = {1.1, 0.7, 3.0, 0.9};  // true vertex at 1.0: residuals .1 -.3 2.0 -.1
+  for (uint64_t id = 1; id <= 4; ++id) {
+    v1::Truth t = truth(id, 2);
+    t.set_pv_z0(1.0);
+    v1::Decision d = decision(id, 2, 1, {1000, 10, 900}, {1000, 10, 900});
+    d.set_pv_z0(reco[id - 1]);
+    m.on_truth(t);
+    m.on_decision(d);
+  }
+  const LevelScore& l = m.levels().at(2);
+  EXPECT_EQ(l.vertices_found, 3u);
+  EXPECT_DOUBLE_EQ(l.vertex_efficiency(), 0.75);
+  EXPECT_NEAR(l.vertex_resolution_cm(), std::sqrt((0.01 + 0.09 + 0.01) / 3), 1e-12);
 }
 
 }  // namespace
