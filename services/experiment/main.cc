@@ -1,4 +1,5 @@
-// l1t-experiment: the seed studies, offline and in-process. --suite convergence | speed | cl
+// l1t-experiment: the seed studies, offline and in-process. --suite convergence | speed | cl |
+// ceiling
 // runs one suite and writes its JSON (--json) and SVG plots; --export-data writes the data and
 // starting weights for the PyTorch comparison (bench/compare_pytorch.sh). No sockets.
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cl.suite.empty()) {
-    spdlog::error("name a suite (--suite convergence | speed | cl) or --export-data DIR");
+    spdlog::error("name a suite (--suite convergence | speed | cl | ceiling) or --export-data DIR");
     return 2;
   }
 
@@ -115,6 +116,23 @@ int main(int argc, char** argv) {
     std::cout << experiment::speed_table(r) << std::flush;
     return finish(cl, experiment::speed_json(o, r), [&](auto& dir, auto* f, auto* e) {
       return experiment::write_speed_plot(r, dir, f, e);
+    });
+  }
+  if (cl.suite == "ceiling") {
+    experiment::CeilingOptions o;
+    if (!experiment_tool::ceiling_options(cl, &o, &error)) {
+      spdlog::error("{}", error);
+      return 2;
+    }
+    o.progress = log_progress;
+    experiment::CeilingResult r;
+    if (!experiment::run_ceiling_suite(o, &r, &error)) {
+      spdlog::error("{}", error);
+      return 2;
+    }
+    std::cout << experiment::ceiling_table(r) << std::flush;
+    return finish(cl, experiment::ceiling_json(o, r), [&](auto& dir, auto* f, auto* e) {
+      return experiment::write_ceiling_plots(r, dir, f, e);
     });
   }
   experiment::ClSuiteOptions o;

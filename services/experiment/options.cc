@@ -6,6 +6,7 @@
 #include <thread>
 #include "common/config/physics_settings.h"
 #include "common/config/scenario.h"
+#include "common/fixed/spec.h"
 
 namespace l1t::experiment_tool {
 namespace {
@@ -58,8 +59,8 @@ void add_options(CLI::App& app, CommandLine* cl) {
                  "emulator.beam_sigma_z_cm) the generated data follow (default: built-in values, "
                  "those of configs/default.yaml)");
   app.add_option("--set", cl->overrides, "override a scenario key, e.g. --set physics.pt_min=3");
-  app.add_option("--suite", cl->suite, "convergence | speed | cl")
-      ->check(CLI::IsMember({"convergence", "speed", "cl"}));
+  app.add_option("--suite", cl->suite, "convergence | speed | cl | ceiling")
+      ->check(CLI::IsMember({"convergence", "speed", "cl", "ceiling"}));
   app.add_option("--json", cl->json, "write the results as JSON to this file");
   app.add_option("--plot-dir", cl->plot_dir,
                  "write SVG plots here (default: the directory of --json; none without either)");
@@ -71,7 +72,8 @@ void add_options(CLI::App& app, CommandLine* cl) {
   app.add_option("--strategies", cl->strategies,
                  "cl: comma list of none, naive, replay, ewc, lwf, joint (default all)");
   app.add_option("--experiences", cl->experiences,
-                 "cl: experience groups in order: smear (11 steps), tracker (5 scenarios)")
+                 "cl, ceiling: experience groups in order: smear (11 steps), tracker (5 "
+                 "scenarios)")
       ->default_val("smear");
   app.add_option("--threads", cl->threads,
                  "cl/convergence: runs in parallel; speed: the 'all threads' count "
@@ -83,10 +85,25 @@ void add_options(CLI::App& app, CommandLine* cl) {
                  "cl: events in each experience's stream (1500)");
   app.add_option("--test-events", cl->test_events, "events in each test set (400)");
   app.add_option("--pretrain-events", cl->pretrain_events,
-                 "cl: undegraded events to pre-train on (1500)");
-  app.add_option("--pretrain-epochs", cl->pretrain_epochs, "cl: pre-training epochs (8)");
+                 "cl: undegraded events to pre-train on (1500); ceiling: the frozen model's "
+                 "(default: --train-events)");
+  app.add_option("--pretrain-epochs", cl->pretrain_epochs,
+                 "cl: pre-training epochs (8); ceiling: both models' epochs (8)");
+  app.add_option("--pu-acceptance", cl->pu_acceptance,
+                 "ceiling: pile-up acceptance of the working point (0.10)")
+      ->default_val(0.10)
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--positions", cl->positions,
+                 "ceiling: only these 0-based positions of the experience sequence, e.g. 0,5,10 "
+                 "(default all; the working point is set on the first)");
+  app.add_option("--ceiling-candidates", cl->ceiling_candidates,
+                 "ceiling: from-scratch models per experience (own seeds), the best in fixed "
+                 "point on its training set kept (1)")
+      ->default_val(1)
+      ->check(CLI::Range(1, 100));
   app.add_option("--train-events", cl->train_events,
-                 "convergence (1000), speed and --export-data (300): training events");
+                 "convergence (1000), speed and --export-data (300), ceiling (each "
+                 "experience's, 1500): training events");
   app.add_option("--replay-capacity", cl->replay_capacity, "cl: replay memory in tracks")
       ->default_val(20000);
   app.add_option("--replay-fraction", cl->replay_fraction,
@@ -137,6 +154,68 @@ bool cl_options(const CommandLine& cl, experiment::ClSuiteOptions* o, std::strin
     *error = "--lwf-temperature must be positive";
     return false;
   }
+  return true;
+}
+
+bool ceiling_options(const CommandLine& cl, experiment::CeilingOptions* o, std::string* error) {
+  experiment::AlgorithmSettings unused_settings;
+  std::vector<std::string> unused;
+  if (!common(cl, &unused_settings, &unused, error) ||
+      !generator_options(cl, &o->generator, error)) {
+    return false;
+  }
+  // The deployed precision: the scenario's model.precision (and accum_precision), as the
+  // trainer quantises at publication.
+  config::Scenario s;
+  if (!(cl.config.empty() ? config::parse_scenario("", cl.overrides, &s, error)
+                          : config::load_scenario(cl.config, cl.overrides, &s, error))) {
+    return false;
+  }
+  fixed::Spec spec, accum;
+  std::string why;
+  if (!fixed::parse_spec(s.model.precision, &spec, &why)) {
+    *error = "config key 'model.precision': " + why;
+    return false;
+  }
+  accum = spec;
+  if (!s.model.accum_precision.empty() &&
+      !fixed::parse_spec(s.model.accum_precision, &accum, &why)) {
+    *error = "config key 'model.accum_precision': " + why;
+    return false;
+  }
+  o->quantisation.input = spec;
+  o->quantisation.layer.weight = o->quantisation.layer.bias = spec;
+  o->quantisation.layer.result = o->quantisation.layer.activation_result = spec;
+  o->quantisation.layer.accum = accum;
+  o->experience_groups = split(cl.experiences);
+  o->positions.clear();
+  for (const auto& p : split(cl.positions)) {
+    size_t v = 0;
+    const auto r = std::from_chars(p.data(), p.data() + p.size(), v);
+    if (r.ec != std::errc() || r.ptr != p.data() + p.size()) {
+      *error = "--positions: '" + p + "' is not a non-negative integer";
+      return false;
+    }
+    o->positions.push_back(v);
+  }
+  if (!cl.positions.empty() && o->positions.empty()) {
+    *error = "--positions: empty list";
+    return false;
+  }
+  if (!(cl.pu_acceptance > 0 && cl.pu_acceptance < 1)) {
+    *error = "--pu-acceptance must lie in (0, 1)";
+    return false;
+  }
+  o->pu_acceptance = cl.pu_acceptance;
+  o->ceiling_candidates = cl.ceiling_candidates;
+  o->seed = cl.seed;
+  o->threads = cl.threads > 0 ? cl.threads : hardware_threads();
+  o->train_events = pick(cl.train_events, cl.quick, 60, 1500);
+  o->test_events = pick(cl.test_events, cl.quick, 40, 400);
+  // By default the frozen model sees as many (undegraded) events as each ceiling, so on the
+  // undegraded experience the two differ only by their seeds.
+  o->pretrain_events = cl.pretrain_events > 0 ? cl.pretrain_events : o->train_events;
+  o->pretrain.epochs = pick(cl.pretrain_epochs, cl.quick, 4, 8);
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/experiment/ceiling_suite.h"
 #include "common/experiment/cl_suite.h"
 #include "common/experiment/convergence_suite.h"
 #include "common/experiment/data_export.h"
@@ -15,7 +16,7 @@
 namespace l1t::experiment_tool {
 
 struct CommandLine {
-  std::string suite;  // convergence | speed | cl
+  std::string suite;  // convergence | speed | cl | ceiling
   std::string json;
   std::string plot_dir;
   std::string export_dir;
@@ -37,6 +38,9 @@ struct CommandLine {
   float lwf_temperature = 2.0f, lwf_weight = 1.0f;
   double seconds_per_point = 0;
   int repeats = 1;
+  double pu_acceptance = 0.10;  // ceiling: target pile-up acceptance of the working point
+  std::string positions;        // ceiling: comma list of experience positions; empty: all
+  int ceiling_candidates = 1;   // ceiling: from-scratch models per experience, best kept
   // The physics of the generated data: a scenario file's `physics:` and `emulator:` beam keys
   // (config::generator_config), with --set overrides; neither: the built-in values, which are
   // configs/default.yaml's.
@@ -49,6 +53,7 @@ void add_options(CLI::App& app, CommandLine* cl);
 // Each builder fills the suite's options from the command line (sizes: explicit flag, else
 // --quick's, else the suite's default); false with a message naming the bad flag.
 bool cl_options(const CommandLine& cl, experiment::ClSuiteOptions* o, std::string* error);
+bool ceiling_options(const CommandLine& cl, experiment::CeilingOptions* o, std::string* error);
 bool convergence_options(const CommandLine& cl, experiment::ConvergenceOptions* o,
                          std::string* error);
 bool speed_options(const CommandLine& cl, experiment::SpeedOptions* o, std::string* error);
