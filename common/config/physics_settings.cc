@@ -6,7 +6,8 @@ physics::GeneratorConfig generator_config(const Scenario& s) {
   physics::GeneratorConfig g = s.physics;  // the physics: section, the beam on top
   g.pileup_mean = s.emulator.pileup_mean;
   g.beam_sigma_z_cm = s.emulator.beam_sigma_z_cm;
-  g.smear_widths = s.degradation.smear_widths;  // read from degradation:, used by the generator
+  g.smear_widths = s.degradation.smear_widths;      // read from degradation:, used by the generator
+  g.bias_rail_band = s.degradation.bias_rail_band;  // the same
   return g;
 }
 

@@ -118,6 +118,16 @@ void read_smear_widths(Section s, physics::SmearWidths* w) {
   s.finish();
 }
 
+// The PS macro-pixel sensor's bias-rail band (physics::BiasRailBand).
+void read_bias_rail_band(Section s, physics::BiasRailBand* b) {
+  for (auto [key, field] : {std::pair{"rail_um", &b->rail_um}, {"implant_um", &b->implant_um}}) {
+    s.get(key, field);
+    check(std::isfinite(*field) && *field > 0 && *field <= 1e5, s, key,
+          "must be a length in (0, 100000] um");
+  }
+  s.finish();
+}
+
 void read_degradation(Section s, DegradationSettings* d) {
   s.get("smear_levels", &d->smear_levels);
   check(!d->smear_levels.empty(), s, "smear_levels", "must list at least one level");
@@ -148,6 +158,9 @@ void read_degradation(Section s, DegradationSettings* d) {
   }
   s.get("bias_rail", &d->bias_rail);
   check(d->bias_rail >= 0 && d->bias_rail <= 1, s, "bias_rail", "must be a fraction in [0, 1]");
+  s.get("ps_z_loss", &d->ps_z_loss);
+  check(d->ps_z_loss >= 0 && d->ps_z_loss <= 1, s, "ps_z_loss", "must be a fraction in [0, 1]");
+  read_bias_rail_band(s.child("bias_rail_band"), &d->bias_rail_band);
   s.get("bad_strips", &d->bad_strips);
   check(d->bad_strips >= 0 && d->bad_strips <= 1, s, "bad_strips", "must be a fraction in [0, 1]");
   read_dead_region(s.child("dead_region"), &d->dead_region);
@@ -300,6 +313,7 @@ physics::TrackerDegradation DegradationSettings::tracker_at(size_t level) const 
   physics::TrackerDegradation preset, extra;
   physics::tracker_scenario(name, &preset);  // checked when read; unknown: none
   extra.bias_rail_fraction = bias_rail;
+  extra.ps_z_loss_fraction = ps_z_loss;
   extra.bad_strip_fraction = bad_strips;
   extra.dead_region = dead_region;
   extra.z0_shift_cm = z0_shift_cm;

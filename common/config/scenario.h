@@ -47,8 +47,8 @@ struct EmulatorSettings {
 
 // The staircase of degradation levels (events_per_level events each). A level has a smear and
 // an outer-tracker degradation: the named `scenario` (or the level's entry of `scenarios`)
-// composed with the individual keys (bias_rail ... resolution_scale), which hold for the whole
-// run. With `scenarios` the staircase steps through them; smear_levels then has one value for
+// composed with the individual keys (bias_rail, ps_z_loss ... resolution_scale), which hold for the
+// whole run. With `scenarios` the staircase steps through them; smear_levels then has one value for
 // every level or one per scenario (parsing expands it to one per level).
 struct DegradationSettings {
   // The smear of each level, read as smear_mode says (common/physics/smear.h): additive, the
@@ -60,12 +60,15 @@ struct DegradationSettings {
   uint64_t events_per_level = 2000;
   std::string scenario = "none";       // none | bri | bri+1bs | bri+5bs | bri+10bs
   std::vector<std::string> scenarios;  // a staircase of named scenarios; empty: none
-  double bias_rail = 0;                // fraction of PS modules without macro-pixel z
-  double bad_strips = 0;               // fraction of dead strips
-  physics::EtaPhiWindow dead_region;   // no stubs inside; empty by default
-  double z0_shift_cm = 0;              // misalignment: added to every z0
-  double pt_scale = 1;                 // measured pT multiplied by this
-  double resolution_scale = 1;         // every track-parameter resolution multiplied by this
+  double bias_rail = 0;  // share of PS modules losing the hits (and stubs) in bias-rail bands
+  double ps_z_loss = 0;  // fraction of PS modules without macro-pixel z (stubs kept)
+  // The bias-rail band (physics::BiasRailBand); generator_config() passes it on.
+  physics::BiasRailBand bias_rail_band;
+  double bad_strips = 0;              // fraction of dead strips
+  physics::EtaPhiWindow dead_region;  // no stubs inside; empty by default
+  double z0_shift_cm = 0;             // misalignment: added to every z0
+  double pt_scale = 1;                // measured pT multiplied by this
+  double resolution_scale = 1;        // every track-parameter resolution multiplied by this
 
   size_t levels() const { return smear_levels.size(); }
   // The tracker degradation of level i (the last level's beyond the staircase).

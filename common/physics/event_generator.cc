@@ -29,7 +29,7 @@ double tsallis_fraction_above(double a, double n) {
 
 EventGenerator::EventGenerator(const GeneratorConfig& cfg, uint64_t seed)
     : cfg_(cfg),
-      layers_(seed, cfg.stub_efficiency),
+      layers_(seed, cfg.stub_efficiency, cfg.bias_rail_band),
       rng_(seed),
       smear_rng_(splitmix64(seed ^ 0x5eed5eed5eed5eedULL)),
       stub_rng_(splitmix64(seed ^ 0x57b557b557b557b5ULL)),
@@ -81,6 +81,8 @@ void EventGenerator::add_particle(double pt, double eta, double phi, double z, O
     if (truth_) {
       truth_->particles.back().hit_pattern = stubs.stubs;
       truth_->particles.back().ps_z_pattern = stubs.ps_z;
+      truth_->particles.back().rail_lost_pattern = stubs.rail_lost;
+      truth_->particles.back().reached_tracker = true;
     }
   }
   // Every draw is made whatever the degradation and the acceptance: degradations scale the

@@ -135,6 +135,9 @@ struct GeneratorConfig {
   // and the trainer always run with it on.
   bool stub_model = true;
   double stub_efficiency = kStubEfficiency;  // per layer (tracker_layers.h says why)
+  // The bias-rail band of PS macro-pixel sensors (the bri scenario; tracker_layers.h). Not
+  // read from `physics:` but from degradation.bias_rail_band, as smear_widths.
+  BiasRailBand bias_rail_band;
 
   // --- Degradation ---
   // Widths per step of the additive smear (smear.h gives their source). Not read from
@@ -168,6 +171,10 @@ struct GeneratedParticle {
   // The tracker model's stubs (0 for particles it never reached): bit i = layer i.
   uint8_t hit_pattern = 0;
   uint8_t ps_z_pattern = 0;  // PS stubs that carry z
+  // PS layers whose pixel hit fell in a bias-rail band (no stub there); with reached_tracker,
+  // whether the tracker model was asked about it at all (it crossed all six layers).
+  uint8_t rail_lost_pattern = 0;
+  bool reached_tracker = false;
 };
 
 // Particle-level truth of one event: every particle handed to the tracker model, i.e. all

@@ -77,6 +77,13 @@ void EventStatistics::add(const GeneratedEvent& ev, const GeneratorTruth& truth)
     }
   }
   for (const GeneratedParticle& p : truth.particles) {
+    if (p.reached_tracker) {
+      ++tracker_particles_;
+      for (int layer = 0; layer < kTrackerLayers; ++layer) {
+        layer_stubs_[layer] += (p.hit_pattern >> layer) & 1u;
+        layer_rail_lost_[layer] += (p.rail_lost_pattern >> layer) & 1u;
+      }
+    }
     if (p.track >= 0) {
       ++particle_tracks_;
       ps_z_incomplete_ += std::popcount(p.ps_z_pattern) < kPsLayers;
@@ -120,6 +127,26 @@ EventStatisticsSummary EventStatistics::summary(int level, double smear) const {
   s.stubs_per_track_mean = ratio(static_cast<double>(stubs_), tracks);
   s.ps_z_incomplete_fraction =
       ratio(static_cast<double>(ps_z_incomplete_), static_cast<double>(particle_tracks_));
+  uint64_t ps_crossings = 0, ps_rail_lost = 0;
+  for (int layer = 0; layer < kTrackerLayers; ++layer) {
+    LayerStubBin l;
+    l.layer = layer;
+    l.r_cm = kTrackerLayout[layer].r_cm;
+    l.ps = kTrackerLayout[layer].ps;
+    l.crossings = tracker_particles_;
+    l.stubs = layer_stubs_[layer];
+    l.rail_lost = layer_rail_lost_[layer];
+    const double c = static_cast<double>(l.crossings);
+    l.stub_fraction = ratio(static_cast<double>(l.stubs), c);
+    l.rail_lost_fraction = ratio(static_cast<double>(l.rail_lost), c);
+    if (l.ps) {
+      ps_crossings += l.crossings;
+      ps_rail_lost += l.rail_lost;
+    }
+    s.stubs_per_layer.push_back(l);
+  }
+  s.ps_pixel_hits_rail_lost_fraction =
+      ratio(static_cast<double>(ps_rail_lost), static_cast<double>(ps_crossings));
   for (size_t b = 0; b < generated_.size(); ++b) {
     EfficiencyBin e;
     e.pt_lo = cfg_.pt_edges[b];
@@ -195,6 +222,17 @@ nlohmann::json to_json(const EventStatisticsSummary& s) {
                    {"rms_cm", b.rms_cm},
                    {"width68_cm", b.width68_cm}});
   }
+  nlohmann::json layers = nlohmann::json::array();
+  for (const LayerStubBin& l : s.stubs_per_layer) {
+    layers.push_back({{"layer", l.layer},
+                      {"r_cm", l.r_cm},
+                      {"type", l.ps ? "PS" : "2S"},
+                      {"crossings", l.crossings},
+                      {"stubs", l.stubs},
+                      {"stub_fraction", l.stub_fraction},
+                      {"rail_lost", l.rail_lost},
+                      {"rail_lost_fraction", l.rail_lost_fraction}});
+  }
   nlohmann::json j = {{"events", s.events},
                       {"level", s.level},
                       {"smear", s.smear},
@@ -210,6 +248,8 @@ nlohmann::json to_json(const EventStatisticsSummary& s) {
                       {"efficiency_overall", s.efficiency_overall},
                       {"stubs_per_track_mean", s.stubs_per_track_mean},
                       {"ps_z_incomplete_fraction", s.ps_z_incomplete_fraction},
+                      {"stubs_per_layer", layers},
+                      {"ps_pixel_hits_rail_lost_fraction", s.ps_pixel_hits_rail_lost_fraction},
                       {"efficiency_vs_pt", eff},
                       {"z0_resolution_vs_eta", res},
                       {"fasthisto_window_cm", s.vertex_window_cm},
@@ -250,6 +290,15 @@ std::string format_table(const EventStatisticsSummary& s) {
       s.fake_fraction);
   add("stubs per track       %8.2f  (tracks missing a PS z: %.4f)\n", s.stubs_per_track_mean,
       s.ps_z_incomplete_fraction);
+  add("PS pixel hits lost in bias-rail bands: %.4f (the stub with each)\n",
+      s.ps_pixel_hits_rail_lost_fraction);
+  add("  %-6s %6s %4s %12s %12s %8s %12s %8s\n", "layer", "r [cm]", "type", "crossings", "stubs",
+      "share", "rail lost", "share");
+  for (const LayerStubBin& l : s.stubs_per_layer) {
+    add("  %-6d %6.0f %4s %12llu %12llu %8.4f %12llu %8.4f\n", l.layer, l.r_cm, l.ps ? "PS" : "2S",
+        static_cast<unsigned long long>(l.crossings), static_cast<unsigned long long>(l.stubs),
+        l.stub_fraction, static_cast<unsigned long long>(l.rail_lost), l.rail_lost_fraction);
+  }
   add("FastHisto vertex      efficiency %.4f (within %.2f cm), resolution %.4f cm\n",
       s.fasthisto_efficiency, s.vertex_window_cm, s.fasthisto_resolution_cm);
   add("\ntracking efficiency (all pT: %.4f)\n", s.efficiency_overall);

@@ -7,6 +7,7 @@
 // and tests call the same code.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,6 +17,7 @@
 #include "common/physics/fasthisto.h"
 #include "common/physics/smear.h"
 #include "common/physics/track.h"
+#include "common/physics/tracker_layers.h"
 
 namespace l1t::physics {
 
@@ -49,6 +51,19 @@ struct ResolutionBin {
   double width68_cm = 0;  // half the central 68 % interval: robust against tails
 };
 
+// One tracker layer over the particles the tracker model measured (each crosses all six):
+// how many left a stub, and how many PS pixel hits fell in a bias-rail band (tracker_layers.h).
+struct LayerStubBin {
+  int layer = 0;
+  double r_cm = 0;
+  bool ps = false;
+  uint64_t crossings = 0;
+  uint64_t stubs = 0;
+  double stub_fraction = 0;       // stubs / crossings
+  uint64_t rail_lost = 0;         // pixel hits (and their stubs) lost in bias-rail bands
+  double rail_lost_fraction = 0;  // rail_lost / crossings
+};
+
 struct EventStatisticsSummary {
   uint64_t events = 0;
   int level = 0;
@@ -68,6 +83,8 @@ struct EventStatisticsSummary {
   // of particle tracks missing the z of at least one PS layer (wider z0).
   double stubs_per_track_mean = 0;
   double ps_z_incomplete_fraction = 0;
+  std::vector<LayerStubBin> stubs_per_layer;    // the six layers, innermost first
+  double ps_pixel_hits_rail_lost_fraction = 0;  // over the three PS layers
   std::vector<EfficiencyBin> efficiency_vs_pt;
   std::vector<ResolutionBin> z0_resolution_vs_eta;
   double vertex_window_cm = 0;
@@ -93,7 +110,9 @@ class EventStatistics {
   uint64_t generated_all_ = 0, reconstructed_all_ = 0;
   uint64_t stubs_ = 0;                                  // summed over all tracks
   uint64_t particle_tracks_ = 0, ps_z_incomplete_ = 0;  // tracks of generated particles
-  std::vector<std::vector<float>> z0_residuals_;        // per |eta| bin, kept for the quantiles
+  uint64_t tracker_particles_ = 0;                      // particles the tracker model measured
+  std::array<uint64_t, kTrackerLayers> layer_stubs_{}, layer_rail_lost_{};
+  std::vector<std::vector<float>> z0_residuals_;  // per |eta| bin, kept for the quantiles
   uint64_t vertex_found_ = 0;
   double vertex_residual_sq_ = 0;
 };

@@ -16,6 +16,7 @@ double combine_losses(double x, double y) {
 TrackerDegradation compose(const TrackerDegradation& a, const TrackerDegradation& b) {
   TrackerDegradation c;
   c.bias_rail_fraction = combine_losses(a.bias_rail_fraction, b.bias_rail_fraction);
+  c.ps_z_loss_fraction = combine_losses(a.ps_z_loss_fraction, b.ps_z_loss_fraction);
   c.bad_strip_fraction = combine_losses(a.bad_strip_fraction, b.bad_strip_fraction);
   c.dead_region = b.dead_region.empty() ? a.dead_region : b.dead_region;
   c.z0_shift_cm = a.z0_shift_cm + b.z0_shift_cm;
@@ -71,6 +72,7 @@ std::string to_string(const TrackerDegradation& d) {
     sep = " ";
   };
   if (d.bias_rail_fraction != 0) item("bias_rail", d.bias_rail_fraction);
+  if (d.ps_z_loss_fraction != 0) item("ps_z_loss", d.ps_z_loss_fraction);
   if (d.bad_strip_fraction != 0) item("bad_strips", d.bad_strip_fraction);
   if (!d.dead_region.empty()) {
     s << sep << "dead_region=eta[" << d.dead_region.eta_min << ',' << d.dead_region.eta_max

@@ -5,14 +5,16 @@
 // (compose()), and the five scenarios of the study are presets (tracker_scenario()):
 //
 //   none       no degradation
-//   bri        bias-rail inefficiency: 10 % of the PS modules lose their macro-pixel readout
+//   bri        bias-rail inefficiency as CMS's digitiser models it: in every PS macro-pixel
+//              sensor, hits inside the bias-rail band between implants are lost, and the
+//              stub with its pixel cluster (tracker_layers.h; ~2.5 % of PS pixel hits)
 //   bri+1bs    bri, and 1 % of the strips dead in PS strip and 2S sensors
 //   bri+5bs    bri, and 5 % bad strips
 //   bri+10bs   bri, and 10 % bad strips
 //
-// The study names the scenarios but this model has to choose the size of "bri": a tenth of
-// the PS modules (one bias-rail group in ten) is a choice, made large enough to be visible in
-// the z0 resolution (tracker_layers.h explains how lost PS z information widens z0).
+// "bri" follows CMSSW SimTracker/SiPhase2Digitizer PSPDigitizerAlgorithm
+// (AddBiasRailInefficiency, isInBiasRailRegion). The earlier model of this project, a share of
+// PS modules losing their z but keeping the stub, stays available as ps_z_loss_fraction.
 #pragma once
 
 #include <array>
@@ -35,9 +37,12 @@ struct EtaPhiWindow {
 };
 
 struct TrackerDegradation {
-  // Fraction of PS modules whose macro-pixel half is dead (bias-rail failure): their stubs
-  // still exist (the strip half measures r-phi) but carry no z.
+  // Share of PS modules whose macro-pixel sensor loses the hits in its bias-rail bands (and
+  // with them the stubs); 1 is CMS's digitiser (every sensor). Band geometry: BiasRailBand.
   double bias_rail_fraction = 0;
+  // Fraction of PS modules whose macro-pixel half is dead: their stubs still exist (the strip
+  // half measures r-phi) but carry no z. This project's former "bri"; not a CMS scenario.
+  double ps_z_loss_fraction = 0;
   // Fraction of dead strips in the PS strip sensors and both 2S sensors: a stub is lost when
   // its cluster touches a dead strip, more often for low-pT tracks (wider clusters).
   double bad_strip_fraction = 0;
@@ -58,7 +63,10 @@ TrackerDegradation compose(const TrackerDegradation& a, const TrackerDegradation
 // The study's named scenarios, in order of severity.
 inline constexpr std::array<std::string_view, 5> kTrackerScenarioNames = {"none", "bri", "bri+1bs",
                                                                           "bri+5bs", "bri+10bs"};
-inline constexpr double kBiasRailPresetFraction = 0.10;
+// bri: the band loss in every PS sensor, as CMS's digitiser with AddBiasRailInefficiency.
+inline constexpr double kBiasRailPresetFraction = 1.0;
+// The share of PS modules the former "bri" took out of z (ps_z_loss), for comparisons.
+inline constexpr double kPsZLossReferenceFraction = 0.10;
 
 // The preset of a named scenario; false (and *out untouched) for an unknown name.
 bool tracker_scenario(std::string_view name, TrackerDegradation* out);
@@ -66,7 +74,7 @@ bool tracker_scenario(std::string_view name, TrackerDegradation* out);
 std::string_view tracker_scenario_name(const TrackerDegradation& d);
 // "none, bri, bri+1bs, bri+5bs, bri+10bs": for error messages.
 std::string tracker_scenario_list();
-// One line for logs and --describe, e.g. "bias_rail=0.1 bad_strips=0.05".
+// One line for logs and --describe, e.g. "bias_rail=1 bad_strips=0.05".
 std::string to_string(const TrackerDegradation& d);
 
 }  // namespace l1t::physics

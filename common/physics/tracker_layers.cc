@@ -43,12 +43,40 @@ double r_phi_resolution_factor(int n_stubs) {
   return kFactor[std::clamp(n_stubs, 0, kTrackerLayers)];
 }
 
-TrackerLayers::TrackerLayers(uint64_t map_seed, double stub_efficiency)
+TrackerLayers::TrackerLayers(uint64_t map_seed, double stub_efficiency, BiasRailBand band)
     : map_seed_(splitmix64(map_seed ^ 0x6d61705f73656564ULL)),
       stub_efficiency_(stub_efficiency),
       // u = k / 2^21 < efficiency  <=>  k < ceil(efficiency * 2^21) (exact: a power of two)
       efficiency_threshold_(
-          static_cast<uint64_t>(std::ceil(std::clamp(stub_efficiency, 0.0, 1.0) * kUniformScale))) {
+          static_cast<uint64_t>(std::ceil(std::clamp(stub_efficiency, 0.0, 1.0) * kUniformScale))),
+      band_(band) {
+  if (band.rail_um > 0 && band.implant_um > 0 && std::isfinite(band.rail_um + band.implant_um)) {
+    implant_cm_ = band.implant_um * 1e-4;
+    band_pitch_cm_ = (band.implant_um + band.rail_um) * 1e-4;
+    // A different phase per layer (golden-ratio steps): real modules of different layers do
+    // not start at the same z, so one track's three PS hits are not all in or all out.
+    for (int layer = 0; layer < kPsLayers; ++layer) {
+      const double f = 0.6180339887498949 * (layer + 1);
+      band_phase_cm_[layer] = (f - std::floor(f)) * band_pitch_cm_;
+    }
+  }
+}
+
+bool TrackerLayers::in_bias_rail(int layer, double z_cm) const {
+  if (band_pitch_cm_ <= 0 || layer < 0 || layer >= kPsLayers) return false;
+  const double x = z_cm + band_phase_cm_[layer];
+  const double in_period = x - band_pitch_cm_ * std::floor(x / band_pitch_cm_);
+  return in_period >= implant_cm_;  // the rail is the last rail_um of each period
+}
+
+bool TrackerLayers::has_bias_rails(const ModuleId& m, double fraction) const {
+  if (fraction >= 1) return true;
+  if (fraction <= 0) return false;
+  // As pixel_dead, on a map of its own (another salt): fixed per seed, nested in the fraction.
+  uint64_t h = splitmix64((map_seed_ ^ 0x626961737261696cULL) + static_cast<uint64_t>(m.layer));
+  h = splitmix64(h ^ static_cast<uint64_t>(static_cast<int64_t>(m.ieta)) * 0x9e3779b97f4a7c15ULL);
+  h = splitmix64(h ^ static_cast<uint64_t>(m.iphi));
+  return static_cast<double>(h >> 11) * 0x1.0p-53 < fraction;
 }
 
 void TrackerLayers::crossing(int layer, double pt, double eta, double phi, double z0, double charge,
@@ -145,10 +173,11 @@ StubPattern TrackerLayers::stubs(double pt, double eta, double phi, double z0, d
                                  const StubConditions& c, Rng& rng) const {
   const TrackerDegradation& d = c.degradation;
   const uint64_t draws[2] = {rng(), rng()};
-  const bool bias = d.bias_rail_fraction > 0;
+  const bool bias = d.ps_z_loss_fraction > 0;
+  const bool rail = d.bias_rail_fraction > 0 && band_pitch_cm_ > 0;
   const bool dead = !d.dead_region.empty();
   const bool strips = d.bad_strip_fraction > 0;
-  if (!bias && !dead && !strips) {
+  if (!bias && !rail && !dead && !strips) {
     // Undegraded: six integer comparisons, the same decisions as u >= stub_efficiency below.
     StubPattern p;
     for (int layer = 0; layer < kTrackerLayers; ++layer) {
@@ -160,12 +189,29 @@ StubPattern TrackerLayers::stubs(double pt, double eta, double phi, double z0, d
     p.ps_z = p.stubs & ((1u << kPsLayers) - 1);
     return p;
   }
-  const double sinh_eta = bias || dead ? std::sinh(eta) : 0;
+  const double sinh_eta = bias || rail || dead ? std::sinh(eta) : 0;
   StubPattern p;
   for (int layer = 0; layer < kTrackerLayers; ++layer) {
     const TrackerLayer& l = kTrackerLayout[layer];
     const uint64_t bits = draws[layer / 3] >> (kUniformBits * (layer % 3));
     const double u = static_cast<double>(bits & ((1u << kUniformBits) - 1)) / kUniformScale;
+    if (rail && l.ps) {
+      // The pixel hit in a bias-rail band: no pixel cluster, so no stub. Tested before the
+      // other losses so that rail_lost counts every crossing in a band (its share is the
+      // band's area share); the draws above are made anyway.
+      const double sinh_det = z0 / l.r_cm + sinh_eta;
+      if (in_bias_rail(layer, l.r_cm * sinh_det)) {
+        bool lost = true;
+        if (d.bias_rail_fraction < 1) {
+          const double phi_det = wrap_phi(phi - charge * std::asin(sin_crossing(l.r_cm, pt)));
+          lost = has_bias_rails(module_from_sinh(layer, sinh_det, phi_det), d.bias_rail_fraction);
+        }
+        if (lost) {
+          p.rail_lost |= uint8_t{1} << layer;
+          continue;
+        }
+      }
+    }
     if (strips) {
       // Only draws between the layer's bounds need the cluster width (bounds made with the
       // default efficiency; another one takes the exact path).
@@ -196,7 +242,7 @@ StubPattern TrackerLayers::stubs(double pt, double eta, double phi, double z0, d
         }
         if (ps_map) {
           pixel_alive =
-              !pixel_dead(module_from_sinh(layer, sinh_det, phi_det), d.bias_rail_fraction);
+              !pixel_dead(module_from_sinh(layer, sinh_det, phi_det), d.ps_z_loss_fraction);
         }
       }
     }

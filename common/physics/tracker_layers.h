@@ -23,8 +23,19 @@
 // 20 GeV ~1.1. Strips die at random places and a hit lands anywhere, so a per-crossing
 // Bernoulli draw with that probability is the average over dead-strip maps.
 //
+// Bias rails (the `bri` scenario): CMS's digitiser (CMSSW SimTracker/SiPhase2Digitizer,
+// PSPDigitizerAlgorithm::isInBiasRailRegion, switched on by AddBiasRailInefficiency) drops every
+// PS macro-pixel hit that falls in the bias-rail gap between implants: implants 0.1467 cm long
+// along the sensor's long (z in the barrel) direction, separated by a 0.0037 cm rail, i.e.
+// 2.5 % of the sensor. Without its pixel cluster the PS stub (a pixel and a strip cluster)
+// is not formed. Here a hit's position along the sensor is the crossing's z at the layer
+// radius (straight in r-z, as crossing()), and the band is periodic in it with a phase per
+// layer: the loss is geometric, a pure function of the track, and draws nothing. The hit is
+// taken at the sensor's mid-plane; CMSSW tests the entry and the exit point, which for
+// inclined tracks (200 um x sinh(eta) > the rail) loses up to twice as many (4.9 %).
+//
 // z0: only PS stubs measure z (the macro-pixels are 1.5 mm long; 2S strips are 5 cm long).
-// A PS stub carries z if its macro-pixel half is alive: under the bias-rail degradation a
+// A PS stub carries z if its macro-pixel half is alive: under the ps_z_loss degradation a
 // fixed set of PS modules (the detector map, drawn once from the map seed) has it dead. The
 // parametric z0 resolution (GeneratorConfig::z0_res_cm) is that of a track with all three PS
 // z measurements; with two the r-z fit loses a point and, half the time, lever arm: x1.5; with
@@ -66,10 +77,21 @@ inline constexpr std::array<TrackerLayer, kTrackerLayers> kTrackerLayout = {{
     {108, false, 60, 90, 290},
 }};
 
+// The bias-rail band of a PS macro-pixel sensor (degradation.bias_rail_band in the config):
+// CMSSW PSPDigitizerAlgorithm::isInBiasRailRegion's implant = 0.1467 cm and gRail = 0.0037 cm.
+struct BiasRailBand {
+  double rail_um = 37;       // rail (inefficient gap) width along the sensor's long direction
+  double implant_um = 1467;  // implant length between two rails
+  double lost_share() const { return rail_um / (rail_um + implant_um); }  // 2.46 %
+  bool operator==(const BiasRailBand&) const = default;
+};
+
 // Which layers gave a stub, and which PS stubs carry z. Bit i is layer i.
 struct StubPattern {
   uint8_t stubs = 0;
   uint8_t ps_z = 0;
+  // PS layers whose pixel hit fell in a bias-rail band (lost, and the stub with it).
+  uint8_t rail_lost = 0;
 
   int n_stubs() const { return std::popcount(stubs); }
   int n_ps_z() const { return std::popcount(ps_z); }
@@ -110,7 +132,8 @@ class TrackerLayers {
  public:
   // map_seed fixes the detector map (which modules a degradation kills): the same seed, the
   // same dead modules, and a larger fraction kills a superset of a smaller one's.
-  explicit TrackerLayers(uint64_t map_seed, double stub_efficiency = kStubEfficiency);
+  explicit TrackerLayers(uint64_t map_seed, double stub_efficiency = kStubEfficiency,
+                         BiasRailBand band = {});
 
   // The stubs of one charged particle (true pT [GeV], eta, phi [rad], production z [cm],
   // charge +-1) under degradation d. Draws exactly two numbers from rng whatever d is, so that
@@ -134,6 +157,12 @@ class TrackerLayers {
   double stub_probability(int layer, double pt, double bad_strip_fraction) const;
   // Whether the module's macro-pixel half is dead when a `fraction` of PS modules lost it.
   bool pixel_dead(const ModuleId& m, double fraction) const;
+  // Whether a PS pixel hit at z [cm] of the layer lies in a bias-rail band (no band if the
+  // band's sizes are not positive).
+  bool in_bias_rail(int layer, double z_cm) const;
+  // Whether the module is among the `fraction` of PS modules with the band loss (all for 1).
+  bool has_bias_rails(const ModuleId& m, double fraction) const;
+  const BiasRailBand& bias_rail_band() const { return band_; }
 
   double stub_efficiency() const { return stub_efficiency_; }
 
@@ -141,6 +170,9 @@ class TrackerLayers {
   uint64_t map_seed_;
   double stub_efficiency_;
   uint64_t efficiency_threshold_;  // a 21-bit draw below this gives a stub (undegraded)
+  BiasRailBand band_;
+  double implant_cm_ = 0, band_pitch_cm_ = 0;  // band_pitch_cm_ 0: no band
+  std::array<double, kPsLayers> band_phase_cm_{};
 };
 
 }  // namespace l1t::physics

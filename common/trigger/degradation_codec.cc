@@ -14,6 +14,7 @@ void to_wire(const physics::DegradationState& state, v1::DegradationState* out) 
                                                                         : v1::SMEAR_MODE_ADDITIVE);
   out->set_scenario(std::string(physics::tracker_scenario_name(t)));
   out->set_bias_rail_fraction(t.bias_rail_fraction);
+  out->set_ps_z_loss_fraction(t.ps_z_loss_fraction);
   out->set_bad_strip_fraction(t.bad_strip_fraction);
   out->set_dead_eta_min(t.dead_region.eta_min);
   out->set_dead_eta_max(t.dead_region.eta_max);
@@ -33,6 +34,7 @@ physics::DegradationState from_wire(const v1::DegradationState& wire) {
                                                               : physics::SmearMode::kRelative;
   physics::TrackerDegradation& t = s.tracker;
   t.bias_rail_fraction = wire.bias_rail_fraction();
+  t.ps_z_loss_fraction = wire.ps_z_loss_fraction();
   t.bad_strip_fraction = wire.bad_strip_fraction();
   t.dead_region = {wire.dead_eta_min(), wire.dead_eta_max(), wire.dead_phi_min(),
                    wire.dead_phi_max()};

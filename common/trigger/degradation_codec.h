@@ -17,6 +17,9 @@ void to_wire(const physics::DegradationState& state, v1::DegradationState* out);
 // there was before the field. The wire's scenario name is not read: it follows from the
 // parameters, which are what the physics uses. The additive smear's widths are not on the wire:
 // they are the generator's constants (degradation.smear_widths), not the event's state.
+// Nor is the bias-rail band's geometry (degradation.bias_rail_band). Field 4
+// (bias_rail_fraction) from a sender older than ps_z_loss_fraction meant the PS z loss; it is
+// read as the band loss, as chains run one build.
 physics::DegradationState from_wire(const v1::DegradationState& wire);
 
 }  // namespace l1t::trigger

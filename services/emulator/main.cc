@@ -96,7 +96,7 @@ int run_describe(const config::Scenario& cfg, const config::RunPlan& plan,
     j["tracker_degradation"] = tracker;
     std::printf("%s\n", j.dump(2).c_str());
   } else {
-    // "tracker bri+5bs (bias_rail=0.1 bad_strips=0.05)", or the parameters alone.
+    // "tracker bri+5bs (bias_rail=1 bad_strips=0.05)", or the parameters alone.
     const std::string shown =
         scenario.empty() || scenario == tracker ? tracker : scenario + " (" + tracker + ")";
     std::printf("scenario %s, seed %llu, <PU> %g, tracker %s\n%s", cfg.name.c_str(),
@@ -162,7 +162,10 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
   auto& tracks_total = metrics.counter("l1t_tracks_total", "L1 tracks generated");
   auto& level_gauge = metrics.gauge("l1t_degradation_level", "Index of the degradation level");
   auto& smear_gauge = metrics.gauge("l1t_degradation_smear", "Gaussian smear fraction in force");
-  auto& bias_rail_gauge = metrics.gauge("l1t_degradation_bias_rail_fraction",
+  auto& bias_rail_gauge =
+      metrics.gauge("l1t_degradation_bias_rail_fraction",
+                    "Share of PS modules losing hits and stubs in bias-rail bands in force");
+  auto& ps_z_loss_gauge = metrics.gauge("l1t_degradation_ps_z_loss_fraction",
                                         "Fraction of PS modules without macro-pixel z in force");
   auto& bad_strip_gauge =
       metrics.gauge("l1t_degradation_bad_strip_fraction", "Fraction of dead strips in force");
@@ -216,6 +219,7 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
     level_gauge.Set(state.level);
     smear_gauge.Set(state.smear);
     bias_rail_gauge.Set(state.tracker.bias_rail_fraction);
+    ps_z_loss_gauge.Set(state.tracker.ps_z_loss_fraction);
     bad_strip_gauge.Set(state.tracker.bad_strip_fraction);
     if ((i & 1023) == 0) outlet.drain_subscriptions();
   }

@@ -49,6 +49,21 @@ TEST(DegradationConfigTest, EveryNamedScenarioLoads) {
                    physics::kBiasRailPresetFraction);
 }
 
+TEST(DegradationConfigTest, BiasRailAndPsZLossAreSeparateKeys) {
+  // bias_rail: CMS's band loss in a share of PS modules; ps_z_loss: the former bri.
+  const Scenario s = parse_ok("", {"degradation.bias_rail=0.5", "degradation.ps_z_loss=0.1",
+                                   "degradation.bias_rail_band={rail_um: 50, implant_um: 1450}"});
+  const physics::TrackerDegradation d = s.degradation.tracker_at(0);
+  EXPECT_DOUBLE_EQ(d.bias_rail_fraction, 0.5);
+  EXPECT_DOUBLE_EQ(d.ps_z_loss_fraction, 0.1);
+  EXPECT_EQ(s.degradation.bias_rail_band, (physics::BiasRailBand{50, 1450}));
+  EXPECT_EQ(generator_config(s).bias_rail_band, (physics::BiasRailBand{50, 1450}));
+  // The shipped config: CMSSW PSPDigitizerAlgorithm's 37 um rail per 1467 um implant.
+  const Scenario d0 = parse_ok("", {});
+  EXPECT_EQ(d0.degradation.bias_rail_band, (physics::BiasRailBand{37, 1467}));
+  EXPECT_TRUE(d0.degradation.tracker_at(0).is_none());
+}
+
 TEST(DegradationConfigTest, IndividualKeysComposeOnTheScenario) {
   const Scenario s = parse_ok(
       "degradation:\n"
@@ -58,9 +73,10 @@ TEST(DegradationConfigTest, IndividualKeysComposeOnTheScenario) {
       "  z0_shift_cm: 0.3\n"
       "  pt_scale: 1.05\n"
       "  resolution_scale: 1.5\n",
-      {"degradation.bias_rail=0.2"});
+      {"degradation.ps_z_loss=0.2"});
   const physics::TrackerDegradation d = s.degradation.tracker_at(0);
-  EXPECT_NEAR(d.bias_rail_fraction, 1 - 0.9 * 0.8, 1e-12);  // independent losses
+  EXPECT_DOUBLE_EQ(d.bias_rail_fraction, physics::kBiasRailPresetFraction);
+  EXPECT_DOUBLE_EQ(d.ps_z_loss_fraction, 0.2);
   EXPECT_DOUBLE_EQ(d.bad_strip_fraction, 0.02);
   EXPECT_EQ(d.dead_region, (physics::EtaPhiWindow{0.5, 1.0, -0.5, 0.5}));
   EXPECT_DOUBLE_EQ(d.z0_shift_cm, 0.3);
@@ -113,6 +129,10 @@ void expect_key(const std::vector<std::string>& overrides, const std::string& ke
 TEST(DegradationConfigTest, BadValuesNameTheKey) {
   expect_key({"degradation.bias_rail=1.5"}, "degradation.bias_rail");
   expect_key({"degradation.bias_rail=-0.1"}, "degradation.bias_rail");
+  expect_key({"degradation.ps_z_loss=1.5"}, "degradation.ps_z_loss");
+  expect_key({"degradation.ps_z_loss=-0.1"}, "degradation.ps_z_loss");
+  expect_key({"degradation.bias_rail_band.rail_um=0"}, "degradation.bias_rail_band.rail_um");
+  expect_key({"degradation.bias_rail_band.implant_um=-1"}, "degradation.bias_rail_band.implant_um");
   expect_key({"degradation.bad_strips=-0.1"}, "degradation.bad_strips");
   expect_key({"degradation.bad_strips=2"}, "degradation.bad_strips");
   expect_key({"degradation.z0_shift_cm=20"}, "degradation.z0_shift_cm");

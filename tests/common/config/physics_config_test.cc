@@ -80,6 +80,8 @@ std::vector<std::pair<std::string, std::string>> fields(const GeneratorConfig& g
       {"smear_widths",
        text(std::array<double, 5>{g.smear_widths.pt, g.smear_widths.eta, g.smear_widths.phi,
                                   g.smear_widths.z0, g.smear_widths.d0})},
+      {"bias_rail_band",
+       text(std::array<double, 2>{g.bias_rail_band.rail_um, g.bias_rail_band.implant_um})},
   };
 }
 
@@ -97,7 +99,7 @@ constexpr size_t field_count() {
     return sizeof...(A);
   }
 }
-static_assert(field_count<GeneratorConfig>() == 40,
+static_assert(field_count<GeneratorConfig>() == 41,
               "GeneratorConfig changed: list the field in fields() and in configs/default.yaml");
 
 void expect_same_fields(const GeneratorConfig& got, const GeneratorConfig& want) {
@@ -117,7 +119,8 @@ TEST(PhysicsConfigTest, DefaultYamlIsTheBuiltInGenerator) {
   expect_same_fields(generator_config(s), GeneratorConfig{});
 
   // Not by absence: the file spells out every key but the beam's (those are in emulator:) and
-  // the smear's widths (degradation.smear_widths: smear_config_test.cc).
+  // the smear's widths and the bias-rail band (degradation.smear_widths: smear_config_test.cc;
+  // degradation.bias_rail_band: degradation_config_test.cc).
   const YAML::Node physics = YAML::LoadFile(kDefault)["physics"];
   ASSERT_TRUE(physics.IsMap());
   size_t listed = 0;
@@ -126,7 +129,7 @@ TEST(PhysicsConfigTest, DefaultYamlIsTheBuiltInGenerator) {
       EXPECT_FALSE(physics[key]) << key << " belongs in emulator:";
       continue;
     }
-    if (key == "smear_widths") {
+    if (key == "smear_widths" || key == "bias_rail_band") {
       EXPECT_FALSE(physics[key]) << key << " belongs in degradation:";
       EXPECT_TRUE(YAML::LoadFile(kDefault)["degradation"][key]) << key;
       continue;

@@ -55,7 +55,8 @@ TEST(TimelineConfigTest, TheExampleConfigParsesAndBuilds) {
   // Three fills of about 1.5 /fb each.
   EXPECT_GT(last.time.integrated_lumi_pb, 4000);
   EXPECT_LT(last.time.integrated_lumi_pb, 5000);
-  EXPECT_DOUBLE_EQ(last.degradation.tracker.bias_rail_fraction, 0.1);  // bri+5bs in fill 3
+  EXPECT_DOUBLE_EQ(last.degradation.tracker.bias_rail_fraction,
+                   physics::kBiasRailPresetFraction);  // bri+5bs in fill 3
   EXPECT_DOUBLE_EQ(last.degradation.tracker.bad_strip_fraction, 0.05);
   EXPECT_FALSE(last.degradation.tracker.dead_region.empty());
   EXPECT_EQ(last.degradation.tracker.z0_shift_cm, 0.05);

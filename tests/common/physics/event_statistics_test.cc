@@ -219,6 +219,40 @@ TEST(EventStatisticsTest, JsonAndTableCarryEveryQuantity) {
   EXPECT_NE(table.find("smear additive, step 0"), std::string::npos) << table;
 }
 
+TEST(EventStatisticsTest, ShowsTheStubsLostPerLayerUnderBri) {
+  DegradationState bri;
+  ASSERT_TRUE(tracker_scenario("bri", &bri.tracker));
+  GeneratorConfig g;
+  g.pileup_mean = 20;
+  const EventStatisticsSummary none = describe_events(g, 5, {}, 100);
+  const EventStatisticsSummary s = describe_events(g, 5, bri, 100);
+  ASSERT_EQ(s.stubs_per_layer.size(), static_cast<size_t>(kTrackerLayers));
+  EXPECT_EQ(none.ps_pixel_hits_rail_lost_fraction, 0);
+  EXPECT_GT(s.ps_pixel_hits_rail_lost_fraction, 0.020);
+  EXPECT_LT(s.ps_pixel_hits_rail_lost_fraction, 0.030);
+  for (int l = 0; l < kTrackerLayers; ++l) {
+    const LayerStubBin& b = s.stubs_per_layer[l];
+    const LayerStubBin& n = none.stubs_per_layer[l];
+    EXPECT_EQ(b.crossings, n.crossings);
+    EXPECT_EQ(b.ps, l < kPsLayers);
+    if (b.ps) {
+      EXPECT_NEAR(1 - static_cast<double>(b.stubs) / n.stubs, b.rail_lost_fraction, 0.003) << l;
+    } else {
+      EXPECT_EQ(b.stubs, n.stubs) << l;
+      EXPECT_EQ(b.rail_lost, 0u) << l;
+    }
+  }
+  const nlohmann::json j = to_json(s);
+  EXPECT_EQ(j["stubs_per_layer"].size(), 6u);
+  EXPECT_EQ(j["stubs_per_layer"][0]["type"], "PS");
+  EXPECT_EQ(j["stubs_per_layer"][5]["type"], "2S");
+  EXPECT_GT(j["stubs_per_layer"][0]["rail_lost"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(j.contains("ps_pixel_hits_rail_lost_fraction"));
+  const std::string table = format_table(s);
+  EXPECT_NE(table.find("PS pixel hits lost in bias-rail bands: 0.02"), std::string::npos) << table;
+  EXPECT_NE(table.find("rail lost"), std::string::npos) << table;
+}
+
 TEST(EventStatisticsTest, JsonAndTableShowTheSmearInForce) {
   GeneratorConfig g;
   g.smear_widths.z0 = 0.05;

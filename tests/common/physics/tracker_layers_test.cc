@@ -194,6 +194,58 @@ TEST(TrackerLayersTest, UndegradedShortcutDecidesAsTheGeneralPath) {
   }
 }
 
+TEST(TrackerLayersTest, BiasRailBandIsPeriodicAlongTheSensor) {
+  // CMSSW PSPDigitizerAlgorithm: 1467 um implants, 37 um rails.
+  const TrackerLayers layers(4);
+  for (int l = 0; l < kTrackerLayers; ++l) {
+    int in = 0;
+    const int n = 2000000;
+    for (int i = 0; i < n; ++i) in += layers.in_bias_rail(l, -30.0 + 60.0 * (i + 0.5) / n);
+    if (kTrackerLayout[l].ps) {
+      EXPECT_NEAR(static_cast<double>(in) / n, 37.0 / 1504.0, 1e-4) << l;
+    } else {
+      EXPECT_EQ(in, 0) << "2S modules have no macro-pixels, layer " << l;
+    }
+  }
+  // One period later, the same answer; one rail width on, a different one somewhere.
+  const double pitch = 0.1504;
+  int moved = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const double z = -10 + 0.002 * i;
+    ASSERT_EQ(layers.in_bias_rail(0, z), layers.in_bias_rail(0, z + 7 * pitch)) << z;
+    moved += layers.in_bias_rail(0, z) != layers.in_bias_rail(0, z + 0.0037);
+  }
+  EXPECT_GT(moved, 0);
+  // A configured band; a zero one is none.
+  const TrackerLayers wide(4, kStubEfficiency, BiasRailBand{150, 1350});
+  int in = 0;
+  for (int i = 0; i < 100000; ++i) in += wide.in_bias_rail(1, 0.0001 * i);
+  EXPECT_NEAR(in / 100000.0, 0.1, 0.002);
+  const TrackerLayers off(4, kStubEfficiency, BiasRailBand{0, 1467});
+  for (int i = 0; i < 1000; ++i) ASSERT_FALSE(off.in_bias_rail(0, 0.01 * i));
+}
+
+TEST(TrackerLayersTest, BiasRailFractionPicksAFixedShareOfModules) {
+  // A bias_rail_fraction below 1 applies the band loss to that share of PS modules only.
+  const TrackerLayers layers(6);
+  TrackerDegradation all, half;
+  all.bias_rail_fraction = 1;
+  half.bias_rail_fraction = 0.5;
+  const StubConditions c_all(all), c_half(half);
+  Rng r(1), s(1), draws(2);
+  double lost_all = 0, lost_half = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double pt = 2 + 30 * uniform01(draws), eta = uniform(draws, -2.4, 2.4);
+    const double phi = uniform(draws, -3, 3), z0 = uniform(draws, -15, 15);
+    const StubPattern a = layers.stubs(pt, eta, phi, z0, 1.0, c_all, r);
+    const StubPattern h = layers.stubs(pt, eta, phi, z0, 1.0, c_half, s);
+    ASSERT_EQ(h.rail_lost & ~a.rail_lost, 0) << "a subset of the full loss";
+    lost_all += std::popcount(a.rail_lost);
+    lost_half += std::popcount(h.rail_lost);
+  }
+  EXPECT_NEAR(lost_half / lost_all, 0.5, 0.05);
+}
+
 TEST(TrackerLayersTest, ResolutionFactorsFollowTheStubs) {
   EXPECT_DOUBLE_EQ(z0_resolution_factor(3), 1.0);
   EXPECT_DOUBLE_EQ(z0_resolution_factor(2), 1.5);

@@ -16,6 +16,7 @@ physics::DegradationState custom_state() {
   s.smear_mode = physics::SmearMode::kRelative;  // not the default, so a lost field shows
   physics::TrackerDegradation& t = s.tracker;
   t.bias_rail_fraction = 0.2;
+  t.ps_z_loss_fraction = 0.3;
   t.bad_strip_fraction = 0.04;
   t.dead_region = {0.5, 1.25, -1.0, 0.75};
   t.z0_shift_cm = 0.1;
@@ -40,6 +41,7 @@ TEST(DegradationCodecTest, EveryFieldGoesOnTheWire) {
   EXPECT_EQ(w.smear_mode(), v1::SMEAR_MODE_RELATIVE);
   EXPECT_EQ(w.scenario(), "");  // no preset has these parameters
   EXPECT_EQ(w.bias_rail_fraction(), 0.2);
+  EXPECT_EQ(w.ps_z_loss_fraction(), 0.3);
   EXPECT_EQ(w.bad_strip_fraction(), 0.04);
   EXPECT_EQ(w.dead_eta_min(), 0.5);
   EXPECT_EQ(w.dead_eta_max(), 1.25);
@@ -115,6 +117,33 @@ TEST(DegradationCodecTest, AnOldSendersSmearReadsAsRelative) {
   // A value this build does not know is not taken for additive either.
   w.set_smear_mode(static_cast<v1::SmearMode>(7));
   EXPECT_EQ(from_wire(w).smear_mode, physics::SmearMode::kRelative);
+}
+
+TEST(DegradationCodecTest, BiasRailAndPsZLossKeepTheirOwnFields) {
+  // bias_rail_fraction keeps field 4 (now CMS's band loss); ps_z_loss_fraction, the former
+  // meaning, is a new field.
+  const auto* desc = v1::DegradationState::descriptor();
+  ASSERT_NE(desc->FindFieldByName("bias_rail_fraction"), nullptr);
+  EXPECT_EQ(desc->FindFieldByName("bias_rail_fraction")->number(), 4);
+  ASSERT_NE(desc->FindFieldByName("ps_z_loss_fraction"), nullptr);
+  EXPECT_EQ(desc->FindFieldByName("ps_z_loss_fraction")->number(), 14);
+  for (std::string_view name : physics::kTrackerScenarioNames) {
+    physics::DegradationState s;
+    ASSERT_TRUE(physics::tracker_scenario(name, &s.tracker));
+    v1::DegradationState w;
+    to_wire(s, &w);
+    EXPECT_EQ(w.scenario(), name);
+    v1::DegradationState parsed;
+    ASSERT_TRUE(parsed.ParseFromString(w.SerializeAsString()));
+    expect_same(from_wire(parsed), s);
+  }
+  physics::DegradationState z_loss;
+  z_loss.tracker.ps_z_loss_fraction = physics::kPsZLossReferenceFraction;
+  v1::DegradationState w;
+  to_wire(z_loss, &w);
+  EXPECT_EQ(w.bias_rail_fraction(), 0);
+  EXPECT_EQ(w.ps_z_loss_fraction(), 0.1);
+  expect_same(from_wire(w), z_loss);
 }
 
 TEST(DegradationCodecTest, UnsetScalesReadAsOne) {

@@ -127,8 +127,15 @@ TEST(EmulatorDescribeTest, DescribesATrackerScenarioSetOnTheCommandLine) {
   ASSERT_FALSE(worst.is_discarded());
   EXPECT_EQ(none["tracker_scenario"], "none");
   EXPECT_EQ(worst["tracker_scenario"], "bri+10bs");
-  EXPECT_EQ(worst["tracker_degradation"], "bias_rail=0.1 bad_strips=0.1");
-  // The same collisions: bad strips lose soft tracks, lost PS z widens z0.
+  EXPECT_EQ(worst["tracker_degradation"], "bias_rail=1 bad_strips=0.1");
+  // Bias rails lose ~2.5 % of the PS pixel hits and their stubs, shown per layer.
+  EXPECT_GT(worst["ps_pixel_hits_rail_lost_fraction"].get<double>(), 0.02);
+  EXPECT_LT(worst["ps_pixel_hits_rail_lost_fraction"].get<double>(), 0.03);
+  EXPECT_EQ(none["ps_pixel_hits_rail_lost_fraction"].get<double>(), 0);
+  ASSERT_EQ(worst["stubs_per_layer"].size(), 6u);
+  EXPECT_GT(worst["stubs_per_layer"][0]["rail_lost"].get<uint64_t>(), 0u);
+  EXPECT_EQ(worst["stubs_per_layer"][3]["rail_lost"].get<uint64_t>(), 0u);
+  // The same collisions: bad strips lose soft tracks, lost PS stubs widen z0.
   const double eff_none = none["efficiency_vs_pt"][0]["efficiency"];
   const double eff_worst = worst["efficiency_vs_pt"][0]["efficiency"];
   EXPECT_GT(eff_none, 0.95);
