@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "common/nn/training/adam.h"
@@ -201,6 +202,21 @@ std::optional<v1::ModelUpdate> TrainerNode::on_labels(const v1::LabelledBatch& b
     metrics_.rejected("labels", "shape").Increment();
     spdlog::warn("trainer: rejected a message on labels: shape: {} features for {} labels",
                  batch.features_size(), batch.labels_size());
+    return std::nullopt;
+  }
+  // A batch that parses but lies is never trained on: one NaN feature or one label outside
+  // {0, 1} would make every later step non-finite or pull the model the wrong way.
+  const char* lie = nullptr;
+  for (float f : batch.features()) {
+    if (!std::isfinite(f)) lie = "non_finite";
+  }
+  for (float y : batch.labels()) {
+    if (y != 0.0f && y != 1.0f) lie = "label";
+  }
+  if (lie != nullptr) {
+    ++batches_refused_;
+    metrics_.rejected("labels", lie).Increment();
+    spdlog::warn("trainer: rejected a message on labels: {} ({} rows)", lie, batch.labels_size());
     return std::nullopt;
   }
   ++batches_;

@@ -39,9 +39,9 @@ class TrainerNode {
   const v1::ModelUpdate& current() const { return current_; }
   uint64_t version() const { return version_; }  // the newest ever published
 
-  // One labelled batch: refuses (counts, logs) one whose shape is not n_features x labels,
-  // else trains on it, feeds the gate's window and the policy, and returns the update to
-  // publish when a candidate passed the gate.
+  // One labelled batch: refuses (counts, logs) one whose shape is not n_features x labels, or
+  // with a non-finite feature or a label other than 0 or 1, else trains on it, feeds the gate's
+  // window and the policy, and returns the update to publish when a candidate passed the gate.
   std::optional<v1::ModelUpdate> on_labels(const v1::LabelledBatch& batch);
   // What a (re)starting inference node asked for: the frozen v1, or the version in service.
   const v1::ModelUpdate& on_snapshot_request(const v1::SnapshotRequest& request) const;

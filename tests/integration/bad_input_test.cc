@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <limits>
 #include <thread>
 
 #include "common/nn/training/float_mlp.h"
@@ -253,6 +254,17 @@ TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
   v1::LabelledBatch wrong_shape = good;
   wrong_shape.set_n_features(7);
   transport::send(push, transport::kTopicLabels, wrong_shape, true);
+  // Batches that parse and have the right shape but lie: never trained on.
+  v1::LabelledBatch nan_feature = good;
+  nan_feature.set_features(3, std::numeric_limits<float>::quiet_NaN());
+  transport::send(push, transport::kTopicLabels, nan_feature, true);
+  v1::LabelledBatch infinite = good;
+  infinite.set_features(0, std::numeric_limits<float>::infinity());
+  transport::send(push, transport::kTopicLabels, infinite, true);
+  v1::LabelledBatch bad_label = good;
+  bad_label.set_labels(2, 5.0f);
+  bad_label.set_labels(4, -3.0f);
+  transport::send(push, transport::kTopicLabels, bad_label, true);
   transport::send(push, transport::kTopicLabels, good, true);
 
   send_garbage(dealer, transport::kTopicSnapshot, v1::SnapshotRequest());
@@ -278,8 +290,11 @@ TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
   const std::string rejected = "l1t_messages_rejected_total{channel=";
   EXPECT_GE(testing::metric_value(text, rejected + "\"labels\",reason=\"malformed\"}"), 2) << text;
   EXPECT_GE(testing::metric_value(text, rejected + "\"labels\",reason=\"shape\"}"), 1) << text;
-  EXPECT_GE(testing::metric_value(text, rejected + "\"control\",reason=\"malformed\"}"), 2)
-      << text;
+  EXPECT_EQ(testing::metric_value(text, rejected + "\"labels\",reason=\"non_finite\"}"), 2) << text;
+  EXPECT_EQ(testing::metric_value(text, rejected + "\"labels\",reason=\"label\"}"), 1) << text;
+  // The poison came before the good batch on one ordered stream: only the good one was trained.
+  EXPECT_EQ(testing::metric_value(text, "l1t_training_samples_total"), 10) << text;
+  EXPECT_GE(testing::metric_value(text, rejected + "\"control\",reason=\"malformed\"}"), 2) << text;
   expect_promtool_clean(text, dir);
   EXPECT_EQ(trainer.child.stop(10s), 0);
 }
