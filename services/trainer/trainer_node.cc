@@ -68,6 +68,15 @@ TrainerNode::TrainerNode(const config::Scenario& cfg, const LearnerSetup& setup,
                                    {{"result", "written"}})),
       checkpoint_failures_total_(m.counter("l1t_checkpoints_total", "Trainer checkpoints written",
                                            {{"result", "failed"}})),
+      checkpoint_refusals_total_(m.counter("l1t_checkpoints_total", "Trainer checkpoints written",
+                                           {{"result", "refused"}})),
+      steps_restored_total_(
+          m.counter("l1t_training_steps_restored_total",
+                    "Training steps undone because they left a non-finite or absurd state (the "
+                    "batch was skipped)")),
+      replay_refused_total_(
+          m.counter("l1t_replay_rows_refused_total",
+                    "Rows the replay memory refused (non-finite, or a label other than 0 or 1)")),
       gate_window_candidate_(m.gauge("l1t_model_gate_accuracy", kGateHelp,
                                      {{"set", "window"}, {"model", "candidate"}})),
       gate_window_service_(
@@ -126,6 +135,11 @@ bool TrainerNode::resume(const TrainerCheckpoint& c, std::string* error) {
   // any mismatch (architecture, replay capacity, optimiser state).
   learner_ = make_learner(cfg_, setup_, nn::FloatMlp(setup_.sizes, cfg_.trainer.seed));
   if (!restore_learner(c, learner_.get(), error)) return false;
+  // Checkpoints are never written from such a state; one that holds it was not written by us.
+  if (std::string why; !learner_->healthy(&why)) {
+    *error = "its learner state is not healthy: " + why;
+    return false;
+  }
   if (!frozen_.ParseFromString(c.frozen.model_update) ||
       (!c.versions.empty() && !current_.ParseFromString(c.versions.back().model_update))) {
     *error = "a stored model update does not parse";
@@ -228,10 +242,23 @@ std::optional<v1::ModelUpdate> TrainerNode::on_labels(const v1::LabelledBatch& b
   // The learner trains on them all the same.
   if (candidate_) gate_.offer(x, y, n);
   const uint64_t steps = learner_->steps();
+  const uint64_t restored = learner_->steps_restored();
+  const uint64_t refused = learner_->replay_refused();
   learner_->add_samples(x, y, n);
   policy_.on_samples(n);
   samples_total_.Increment(static_cast<double>(n));
   steps_total_.Increment(static_cast<double>(learner_->steps() - steps));
+  if (learner_->steps_restored() != restored) {
+    steps_restored_total_.Increment(static_cast<double>(learner_->steps_restored() - restored));
+    spdlog::warn(
+        "trainer: {} training step(s) undone ({}: non-finite or beyond {:g}), their batch "
+        "skipped; {} undone so far, {} rows dropped",
+        learner_->steps_restored() - restored, learner_->last_restore_reason(),
+        learner_->config().parameter_bound, learner_->steps_restored(), learner_->rows_dropped());
+  }
+  if (learner_->replay_refused() != refused) {
+    replay_refused_total_.Increment(static_cast<double>(learner_->replay_refused() - refused));
+  }
   loss_gauge_.Set(learner_->loss_ema());
   dirty_ = true;
 
@@ -373,8 +400,17 @@ void TrainerNode::tick() {
   checkpoint("interval");
 }
 
-void TrainerNode::checkpoint(const char* why) {
-  if (checkpoint_path_.empty()) return;
+bool TrainerNode::checkpoint(const char* why) {
+  if (checkpoint_path_.empty()) return false;
+  last_checkpoint_ = Clock::now();
+  // A checkpoint of a poisoned state would bring the poison back at every restart.
+  if (std::string fault; !learner_->healthy(&fault)) {
+    ++checkpoints_refused_;
+    checkpoint_refusals_total_.Increment();
+    spdlog::error("trainer: checkpoint ({}) refused: {}; the last one ({}) stays", why, fault,
+                  checkpoint_path_);
+    return false;
+  }
   TrainerCheckpoint c;
   capture_learner(*learner_, &c);
   c.samples_seen = samples_seen();
@@ -386,17 +422,17 @@ void TrainerNode::checkpoint(const char* why) {
   c.frozen = history_.frozen();
   c.versions.assign(history_.kept().begin(), history_.kept().end());
   std::string error;
-  last_checkpoint_ = Clock::now();
   if (!write_checkpoint(checkpoint_path_, c, &error)) {
     ++checkpoints_failed_;
     checkpoint_failures_total_.Increment();
     spdlog::error("trainer: checkpoint ({}) failed: {}", why, error);
-    return;
+    return false;
   }
   ++checkpoints_written_;
   checkpoints_total_.Increment();
   dirty_ = false;
   spdlog::debug("trainer: checkpoint ({}) written: v{}", why, version_);
+  return true;
 }
 
 nlohmann::json TrainerNode::ready_info() const {
@@ -450,6 +486,10 @@ nlohmann::json TrainerNode::stats() const {
           {"replay_rows", learner.replay().size()},
           {"checkpoints_written", checkpoints_written_},
           {"checkpoints_failed", checkpoints_failed_},
+          {"checkpoints_refused", checkpoints_refused_},
+          {"training_steps_restored", learner.steps_restored()},
+          {"training_rows_dropped", learner.rows_dropped()},
+          {"replay_rows_refused", learner.replay_refused()},
           {"algorithm", cfg_.trainer.algorithm},
           {"strategy", cfg_.trainer.strategy},
           {"strategy_in_learner", learner.strategy() ? learner.strategy()->name() : "none"},

@@ -55,7 +55,11 @@ class TrainerNode {
 
   // Writes a checkpoint when the interval has passed and something changed.
   void tick();
-  void checkpoint(const char* why);
+  // Writes a checkpoint, unless the learner's state is not healthy (a non-finite or absurd
+  // parameter, moment or strategy tensor, a bad replay row): then it refuses, logs what failed,
+  // counts it in l1t_checkpoints_total{result="refused"} and leaves the last good file in place.
+  // Returns whether a checkpoint was written.
+  bool checkpoint(const char* why);
 
   nlohmann::json ready_info() const;  // for the ready file
   nlohmann::json stats() const;       // for the stats file
@@ -104,14 +108,16 @@ class TrainerNode {
   std::string checkpoint_path_;  // empty: no checkpoints
   std::chrono::steady_clock::time_point last_checkpoint_;
   bool dirty_ = false;
-  uint64_t checkpoints_written_ = 0, checkpoints_failed_ = 0;
+  uint64_t checkpoints_written_ = 0, checkpoints_failed_ = 0, checkpoints_refused_ = 0;
 
   prometheus::Counter &weights_out_, &weights_dropped_total_;
   prometheus::Counter &samples_total_, &steps_total_;
   prometheus::Gauge &version_gauge_, &loss_gauge_;
   prometheus::Counter &candidates_published_total_, &candidates_rejected_total_;
   prometheus::Counter &rollbacks_total_, &alarms_total_;
-  prometheus::Counter &checkpoints_total_, &checkpoint_failures_total_;
+  prometheus::Counter &checkpoints_total_, &checkpoint_failures_total_, &checkpoint_refusals_total_;
+  // The learner's step guard: steps undone (batch skipped), rows the replay memory refused.
+  prometheus::Counter &steps_restored_total_, &replay_refused_total_;
   prometheus::Gauge &gate_window_candidate_, &gate_window_service_;
   prometheus::Gauge &gate_reference_candidate_, &gate_reference_service_;
 };

@@ -56,6 +56,11 @@ class Ewc : public Strategy {
   // (ewc_state.cc).
   void save_state(StateBlob* out) const override;
   bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
+  // The same for the step guard: a step adds to the window (and may consolidate), so a
+  // non-finite batch would otherwise leave an infinite Fisher behind.
+  void copy_state(StateCopy* out) const override;
+  void put_back_state(const StateCopy& in) override;
+  bool state_finite() const override;
 
  private:
   void ensure_shape(const FloatMlp& model);

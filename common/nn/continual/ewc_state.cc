@@ -61,4 +61,47 @@ bool Ewc::load_state(const FloatMlp& model, const StateBlob& in, std::string* er
   return true;
 }
 
+// The step guard's copy: fisher, window, anchor blocks (kernels in matrices, biases in rows,
+// empty while unshaped) and the flags and counters.
+void Ewc::copy_state(StateCopy* out) const {
+  const size_t n = shaped_ ? fisher_.dw.size() : 0;
+  if (shaped_) {
+    copy_blocks(fisher_.dw, 0, &out->matrices);
+    copy_blocks(window_.dw, n, &out->matrices);
+    copy_blocks(anchor_.dw, 2 * n, &out->matrices);
+    copy_blocks(fisher_.db, 0, &out->rows);
+    copy_blocks(window_.db, n, &out->rows);
+    copy_blocks(anchor_.db, 2 * n, &out->rows);
+  }
+  out->matrices.resize(3 * n);
+  out->rows.resize(3 * n);
+  out->ints.assign({shaped_ ? 1 : 0, anchored_ ? 1 : 0, static_cast<int64_t>(window_batches_),
+                    static_cast<int64_t>(rows_since_consolidation_),
+                    static_cast<int64_t>(consolidations_)});
+}
+
+void Ewc::put_back_state(const StateCopy& in) {
+  if (in.ints.size() != 5) return;  // not a copy of an Ewc
+  shaped_ = in.ints[0] != 0;
+  anchored_ = in.ints[1] != 0;
+  window_batches_ = static_cast<size_t>(in.ints[2]);
+  rows_since_consolidation_ = static_cast<size_t>(in.ints[3]);
+  consolidations_ = static_cast<uint64_t>(in.ints[4]);
+  if (!shaped_) return;  // the next step shapes the tensors afresh
+  const size_t n = in.matrices.size() / 3;
+  copy_blocks_back(in.matrices, 0, n, &fisher_.dw);
+  copy_blocks_back(in.matrices, n, n, &window_.dw);
+  copy_blocks_back(in.matrices, 2 * n, n, &anchor_.dw);
+  copy_blocks_back(in.rows, 0, n, &fisher_.db);
+  copy_blocks_back(in.rows, n, n, &window_.db);
+  copy_blocks_back(in.rows, 2 * n, n, &anchor_.db);
+}
+
+bool Ewc::state_finite() const {
+  for (const Gradients* g : {&fisher_, &window_, &anchor_}) {
+    if (!all_finite(g->dw) || !all_finite(g->db)) return false;
+  }
+  return true;
+}
+
 }  // namespace l1t::nn

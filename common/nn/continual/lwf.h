@@ -39,6 +39,11 @@ class Lwf : public Strategy {
   // The teacher's parameters and the refresh count (lwf_state.cc).
   void save_state(StateBlob* out) const override;
   bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
+  // The same for the step guard. A step never changes the teacher (only a publication does), so
+  // this is belt and braces at the cost of one copy of the parameters.
+  void copy_state(StateCopy* out) const override;
+  void put_back_state(const StateCopy& in) override;
+  bool state_finite() const override;
 
  private:
   // Penalty from the two logit matrices; if grad is non-null it receives dPenalty/dz_student.

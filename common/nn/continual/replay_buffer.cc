@@ -1,6 +1,7 @@
 #include "common/nn/continual/replay_buffer.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace l1t::nn {
 
@@ -11,7 +12,26 @@ ReplayBuffer::ReplayBuffer(size_t capacity, int width, uint64_t seed)
       x_(capacity * static_cast<size_t>(width)),
       y_(capacity) {}
 
-void ReplayBuffer::add(const float* x, float y) {
+bool ReplayBuffer::admissible(const float* x, int width, float y) {
+  if (y != 0.0f && y != 1.0f) return false;  // also NaN
+  for (int f = 0; f < width; ++f) {
+    if (!std::isfinite(x[f])) return false;
+  }
+  return true;
+}
+
+bool ReplayBuffer::all_admissible() const {
+  for (size_t i = 0; i < size_; ++i) {
+    if (!admissible(row(i), width_, y_[i])) return false;
+  }
+  return true;
+}
+
+bool ReplayBuffer::add(const float* x, float y) {
+  if (!admissible(x, width_, y)) {
+    ++refused_;
+    return false;
+  }
   size_t slot;
   if (size_ < capacity_) {
     slot = size_++;
@@ -20,13 +40,16 @@ void ReplayBuffer::add(const float* x, float y) {
     slot = static_cast<size_t>(j);
   }
   ++seen_;
-  if (slot >= capacity_) return;  // also covers capacity 0
+  if (slot >= capacity_) return true;  // also covers capacity 0
   std::copy_n(x, width_, &x_[slot * width_]);
   y_[slot] = y;
+  return true;
 }
 
-void ReplayBuffer::add_batch(const float* x, const float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) add(x + i * width_, y[i]);
+size_t ReplayBuffer::add_batch(const float* x, const float* y, size_t n) {
+  size_t refused = 0;
+  for (size_t i = 0; i < n; ++i) refused += add(x + i * width_, y[i]) ? 0 : 1;
+  return refused;
 }
 
 size_t ReplayBuffer::sample(size_t k, std::mt19937_64& rng, float* x_out, float* y_out) const {

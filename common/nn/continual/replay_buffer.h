@@ -17,9 +17,19 @@ class ReplayBuffer {
   // Offers one row (width floats) with its label. Vitter's algorithm R: the first `capacity` rows
   // are kept; row number t (0-based) after that replaces a uniformly chosen slot with
   // probability capacity / (t + 1), so every row seen so far is held with equal probability.
-  void add(const float* x, float y);
-  // Offers n rows, row-major n x width.
-  void add_batch(const float* x, const float* y, size_t n);
+  // A row that is not admissible (admissible() below) is refused before anything else: it is
+  // counted in refused() and neither counts as seen nor moves the reservoir's random state, so
+  // the memory is what it would have been had the row never come. Returns whether admitted.
+  bool add(const float* x, float y);
+  // Offers n rows, row-major n x width. Returns the number refused.
+  size_t add_batch(const float* x, const float* y, size_t n);
+
+  // Whether a row may enter the memory: every feature finite and the label 0 or 1. One bad row
+  // kept here would be rehearsed again and again, long after the batch that brought it.
+  static bool admissible(const float* x, int width, float y);
+  uint64_t refused() const { return refused_; }  // rows refused since construction
+  // Whether every row held is admissible (a memory restored from a checkpoint bypasses add).
+  bool all_admissible() const;
 
   // Draws k rows uniformly with replacement into x_out (row-major k x width) and y_out (k).
   // Returns the number drawn: k, or 0 if the buffer is empty.
@@ -44,6 +54,7 @@ class ReplayBuffer {
   int width_;
   size_t size_ = 0;
   uint64_t seen_ = 0;
+  uint64_t refused_ = 0;
   std::mt19937_64 rng_;
   std::vector<float> x_;  // capacity x width, allocated once
   std::vector<float> y_;

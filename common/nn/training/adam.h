@@ -8,6 +8,7 @@
 
 #include "common/nn/state/state_blob.h"
 #include "common/nn/training/float_mlp.h"
+#include "common/nn/training/state_copy.h"
 
 namespace l1t::nn {
 
@@ -27,6 +28,12 @@ class Optimizer {
                           std::string* /*error*/) {
     return true;
   }
+  // For the continual learner's step guard (state_copy.h): the same state as save_state, in
+  // memory, and back (put_back_state restores exactly what copy_state saw, including "no step
+  // yet"); state_finite says whether all of it is finite. Default: nothing to keep.
+  virtual void copy_state(StateCopy* /*out*/) const {}
+  virtual void put_back_state(const StateCopy& /*in*/) {}
+  virtual bool state_finite() const { return true; }
 };
 
 struct AdamConfig {
@@ -58,6 +65,10 @@ class Adam : public Optimizer {
   void get_state(std::vector<float>* m, std::vector<float>* v) const;
   bool set_state(const FloatMlp& model, int64_t t, const std::vector<float>& m,
                  const std::vector<float>& v);
+  // m and v of every layer and t.
+  void copy_state(StateCopy* out) const override;
+  void put_back_state(const StateCopy& in) override;
+  bool state_finite() const override;
 
  private:
   AdamConfig config_;
@@ -85,6 +96,9 @@ class Sgd : public Optimizer {
   // The velocity in FloatMlp::get_parameters order (empty before the first step).
   void save_state(StateBlob* out) const override;
   bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
+  void copy_state(StateCopy* out) const override;
+  void put_back_state(const StateCopy& in) override;
+  bool state_finite() const override;
 
  private:
   SgdConfig config_;

@@ -23,6 +23,10 @@ double BackpropAlgorithm::step(FloatMlp& model, const float* x, const float* y, 
   return data_loss;
 }
 
+bool BackpropAlgorithm::step_finite() const {
+  return optimizer_->state_finite() && all_finite(grads_.dw) && all_finite(grads_.db);
+}
+
 std::string algorithm_names() { return "sgd, adam, am-adam"; }
 
 namespace {

@@ -12,6 +12,7 @@
 #include "common/nn/training/adam.h"
 #include "common/nn/training/float_mlp.h"
 #include "common/nn/training/quantise.h"
+#include "common/nn/training/state_copy.h"
 #include "common/nn/training/strategy.h"
 
 namespace l1t::nn {
@@ -41,6 +42,18 @@ class Algorithm {
                           std::string* /*error*/) {
     return true;
   }
+
+  // For the continual learner's step guard (state_copy.h): what save_state keeps, copied in
+  // memory before a step, and put back if the step went non-finite, so that the next step sees
+  // exactly the state before the bad one. Neither allocates once warm for a model shape.
+  // state_finite: whether that state is all finite (a finite parameter can hide an overflowed
+  // moment, e.g. Adam's v = g^2 at g ~ 1e20, which would freeze that parameter for good);
+  // step_finite: that and the last step's gradients (scratch, so not part of state_finite: a
+  // step that was undone leaves them behind). Default: nothing to keep, always finite.
+  virtual void copy_state(StateCopy* /*out*/) const {}
+  virtual void put_back_state(const StateCopy& /*in*/) {}
+  virtual bool state_finite() const { return true; }
+  virtual bool step_finite() const { return state_finite(); }
 };
 
 // Backpropagation of the whole network's loss, then one Optimizer step.
@@ -56,6 +69,10 @@ class BackpropAlgorithm final : public Algorithm {
   bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override {
     return optimizer_->load_state(model, in, error);
   }
+  void copy_state(StateCopy* out) const override { optimizer_->copy_state(out); }
+  void put_back_state(const StateCopy& in) override { optimizer_->put_back_state(in); }
+  bool state_finite() const override { return optimizer_->state_finite(); }
+  bool step_finite() const override;  // also the last step's gradients
   Optimizer& optimizer() { return *optimizer_; }
 
  private:

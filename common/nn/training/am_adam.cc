@@ -48,13 +48,23 @@ void AmAdam::ensure_shape(const FloatMlp& model) {
     s.v_b = s.m_b;
     s.db = s.m_b;
   }
+  size_scratch();
+}
+
+void AmAdam::size_scratch() {
+  const int num = static_cast<int>(layers_.size());
   const int hidden = num - 1;
   codes_.resize(hidden);
   code_grad_.resize(hidden);
   code_velocity_.resize(hidden);
   code_scratch_.resize(hidden);
   code_lr_.assign(hidden, 0.0f);
-  penalty_ = model.make_gradients();
+  penalty_.dw.resize(num);
+  penalty_.db.resize(num);
+  for (int l = 0; l < num; ++l) {
+    penalty_.dw[l] = Matrix::Zero(layers_[l].m_w.rows(), layers_[l].m_w.cols());
+    penalty_.db[l] = RowVector::Zero(layers_[l].m_b.cols());
+  }
 }
 
 double AmAdam::step(FloatMlp& model, const float* x, const float* y, size_t n,

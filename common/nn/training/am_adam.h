@@ -63,6 +63,12 @@ class AmAdam final : public Algorithm {
   // momentum start afresh from the forward pass at every batch, so they are not state.
   void save_state(StateBlob* out) const override;
   bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override;
+  // The same moments and step count for the step guard; step_finite also checks the last
+  // step's local gradients.
+  void copy_state(StateCopy* out) const override;
+  void put_back_state(const StateCopy& in) override;
+  bool state_finite() const override;
+  bool step_finite() const override;
 
   const AmAdamConfig& config() const { return config_; }
   // What the last step did, for tests and monitoring: the forward pass's pre-activations (the
@@ -81,6 +87,8 @@ class AmAdam final : public Algorithm {
   };
 
   void ensure_shape(const FloatMlp& model);
+  // Sizes the per-batch scratch (codes, penalty gradients) after the layers' moments.
+  void size_scratch();
   void update_codes(const FloatMlp& model, const float* y, size_t n, const LossOptions& loss);
   void update_layer(FloatMlp& model, int l, const float* y, const LossOptions& loss,
                     bool with_penalty);

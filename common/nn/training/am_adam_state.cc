@@ -34,4 +34,58 @@ bool AmAdam::load_state(const FloatMlp& model, const StateBlob& in, std::string*
   return true;
 }
 
+// The step guard's copy: per layer m_w, v_w (matrices 2l, 2l + 1), m_b, v_b (rows), and t.
+void AmAdam::copy_state(StateCopy* out) const {
+  const size_t n = layers_.size();
+  out->matrices.resize(2 * n);
+  out->rows.resize(2 * n);
+  for (size_t l = 0; l < n; ++l) {
+    out->matrices[2 * l] = layers_[l].m_w;
+    out->matrices[2 * l + 1] = layers_[l].v_w;
+    out->rows[2 * l] = layers_[l].m_b;
+    out->rows[2 * l + 1] = layers_[l].v_b;
+  }
+  out->ints.assign(1, t_);
+}
+
+void AmAdam::put_back_state(const StateCopy& in) {
+  const size_t n = in.matrices.size() / 2;
+  if (n == 0) {
+    reset();
+    return;
+  }
+  const bool same = layers_.size() == n;
+  if (!same) layers_.assign(n, LayerState{});
+  for (size_t l = 0; l < n; ++l) {
+    LayerState& s = layers_[l];
+    s.m_w = in.matrices[2 * l];
+    s.v_w = in.matrices[2 * l + 1];
+    s.m_b = in.rows[2 * l];
+    s.v_b = in.rows[2 * l + 1];
+    if (!same) {
+      s.dw = Matrix::Zero(s.m_w.rows(), s.m_w.cols());
+      s.db = RowVector::Zero(s.m_b.cols());
+    }
+  }
+  if (!same) size_scratch();
+  t_ = in.ints.empty() ? 0 : in.ints.front();
+}
+
+bool AmAdam::state_finite() const {
+  for (const LayerState& s : layers_) {
+    if (!block_finite(s.m_w) || !block_finite(s.v_w) || !block_finite(s.m_b) ||
+        !block_finite(s.v_b)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool AmAdam::step_finite() const {
+  for (const LayerState& s : layers_) {
+    if (!block_finite(s.dw) || !block_finite(s.db)) return false;
+  }
+  return state_finite();
+}
+
 }  // namespace l1t::nn

@@ -87,4 +87,53 @@ bool Sgd::load_state(const FloatMlp& model, const StateBlob& in, std::string* er
   return true;
 }
 
+// The step guard's copies: Adam's m then v blocks (kernels in matrices, biases in rows) and t;
+// SGD's velocity. Empty blocks stand for "no step yet".
+void Adam::copy_state(StateCopy* out) const {
+  const size_t n = m_w_.size();
+  copy_blocks(m_w_, 0, &out->matrices);
+  copy_blocks(v_w_, n, &out->matrices);
+  out->matrices.resize(2 * n);
+  copy_blocks(m_b_, 0, &out->rows);
+  copy_blocks(v_b_, n, &out->rows);
+  out->rows.resize(2 * n);
+  out->ints.assign(1, t_);
+}
+
+void Adam::put_back_state(const StateCopy& in) {
+  const size_t n = in.matrices.size() / 2;
+  if (n == 0) {
+    reset();
+  } else {
+    copy_blocks_back(in.matrices, 0, n, &m_w_);
+    copy_blocks_back(in.matrices, n, n, &v_w_);
+    copy_blocks_back(in.rows, 0, n, &m_b_);
+    copy_blocks_back(in.rows, n, n, &v_b_);
+  }
+  t_ = in.ints.empty() ? 0 : in.ints.front();
+}
+
+bool Adam::state_finite() const {
+  return all_finite(m_w_) && all_finite(v_w_) && all_finite(m_b_) && all_finite(v_b_);
+}
+
+void Sgd::copy_state(StateCopy* out) const {
+  copy_blocks(vel_w_, 0, &out->matrices);
+  out->matrices.resize(vel_w_.size());
+  copy_blocks(vel_b_, 0, &out->rows);
+  out->rows.resize(vel_b_.size());
+  out->ints.clear();
+}
+
+void Sgd::put_back_state(const StateCopy& in) {
+  if (in.matrices.empty()) {
+    reset();
+    return;
+  }
+  copy_blocks_back(in.matrices, 0, in.matrices.size(), &vel_w_);
+  copy_blocks_back(in.rows, 0, in.rows.size(), &vel_b_);
+}
+
+bool Sgd::state_finite() const { return all_finite(vel_w_) && all_finite(vel_b_); }
+
 }  // namespace l1t::nn

@@ -41,6 +41,10 @@ class QuantisationAware final : public Algorithm {
   bool load_state(const FloatMlp& model, const StateBlob& in, std::string* error) override {
     return inner_->load_state(model, in, error);
   }
+  void copy_state(StateCopy* out) const override { inner_->copy_state(out); }
+  void put_back_state(const StateCopy& in) override { inner_->put_back_state(in); }
+  bool state_finite() const override { return inner_->state_finite(); }
+  bool step_finite() const override { return inner_->step_finite(); }
 
   Algorithm& inner() { return *inner_; }
   const QuantisationConfig& config() const { return config_; }

@@ -7,6 +7,7 @@
 
 #include "common/nn/state/state_blob.h"
 #include "common/nn/training/float_mlp.h"
+#include "common/nn/training/state_copy.h"
 
 namespace l1t::nn {
 
@@ -35,6 +36,13 @@ class Strategy {
                           std::string* /*error*/) {
     return true;
   }
+
+  // For the continual learner's step guard (state_copy.h): what save_state keeps, in memory,
+  // taken before every step and put back if the step went non-finite; state_finite says whether
+  // all of it is finite. Neither copy allocates once warm. Default: nothing, always finite.
+  virtual void copy_state(StateCopy* /*out*/) const {}
+  virtual void put_back_state(const StateCopy& /*in*/) {}
+  virtual bool state_finite() const { return true; }
 };
 
 }  // namespace l1t::nn

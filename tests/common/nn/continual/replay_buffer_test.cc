@@ -130,5 +130,41 @@ TEST(ReplayBufferTest, ZeroCapacityHoldsNothing) {
   EXPECT_EQ(rb.seen(), 10u);
 }
 
+// A non-finite row or a label other than 0 or 1 is refused before anything else: counted, not
+// seen, and the reservoir's random state does not move, so the memory is exactly that of a twin
+// that never saw those rows.
+TEST(ReplayBufferTest, RefusesNonFiniteRowsAndBadLabelsWithoutTouchingTheReservoir) {
+  ReplayBuffer a(20, 3, 5), b(20, 3, 5);
+  const float nan = std::nanf(""), inf = INFINITY;
+  const float bad_rows[][3] = {{nan, 0, 0}, {0, inf, 0}, {0, 0, -inf}, {1, 2, 3},
+                               {1, 2, 3},   {1, 2, 3},   {1, 2, 3}};
+  const float bad_labels[] = {0, 1, 0, 5, -3, 0.5f, nan};
+  for (int i = 0; i < 100; ++i) {
+    const float row[3] = {static_cast<float>(i), 0, 0};
+    EXPECT_TRUE(a.add(row, static_cast<float>(i % 2)));
+    b.add(row, static_cast<float>(i % 2));
+    if (i % 10 == 0) {
+      for (int k = 0; k < 7; ++k) EXPECT_FALSE(a.add(bad_rows[k], bad_labels[k])) << k;
+    }
+  }
+  EXPECT_EQ(a.refused(), 70u);
+  EXPECT_EQ(b.refused(), 0u);
+  EXPECT_EQ(a.seen(), b.seen());
+  EXPECT_TRUE(a.rng() == b.rng());
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t s = 0; s < a.size(); ++s) {
+    EXPECT_EQ(a.row(s)[0], b.row(s)[0]);
+    EXPECT_EQ(a.label(s), b.label(s));
+  }
+  EXPECT_TRUE(a.all_admissible());
+  std::vector<float> x = {1, 2, 3, nan, 0, 0, 4, 5, 6}, y = {1, 0, 2};
+  EXPECT_EQ(a.add_batch(x.data(), y.data(), 3), 2u);  // the NaN row and the label 2
+  EXPECT_EQ(a.refused(), 72u);
+  // A memory restored wholesale (a checkpoint) bypasses add: all_admissible still sees it.
+  ReplayBuffer c(4, 3, 1);
+  ASSERT_TRUE(c.restore(x.data(), y.data(), 3, 3));
+  EXPECT_FALSE(c.all_admissible());
+}
+
 }  // namespace
 }  // namespace l1t::nn
