@@ -117,6 +117,30 @@ void read_fakes(Section& s, physics::GeneratorConfig* g) {
       "must be in [0, 0.5]");
   non_negative(s, "fake_pt_mean_excess", &g->fake_pt_mean_excess);
   positive(s, "fake_d0_sigma_cm", &g->fake_d0_sigma_cm);
+  number(
+      s, "fake_occupancy_power", &g->fake_occupancy_power,
+      [](double x) { return x >= 0 && x <= 4; }, "must be in [0, 4]");
+  positive(s, "fake_nominal_occupancy", &g->fake_nominal_occupancy);
+  non_negative(s, "fake_z0_sigma_factor", &g->fake_z0_sigma_factor);
+}
+
+void read_material(Section& s, physics::GeneratorConfig* g) {
+  fraction(s, "material_interaction_prob", &g->material_interaction_prob);
+}
+
+void read_quality(Section& s, physics::GeneratorConfig* g) {
+  // Scales make chi2s larger, never smaller (fakes and degraded tracks are worse fits).
+  auto at_least_one = [](double x) { return x >= 1; };
+  number(s, "quality_fake_chi2_scale", &g->quality_fake_chi2_scale, at_least_one, "must be >= 1");
+  number(s, "quality_fake_bend_chi2_scale", &g->quality_fake_bend_chi2_scale, at_least_one,
+         "must be >= 1");
+  non_negative(s, "quality_missing_stub_scale", &g->quality_missing_stub_scale);
+  non_negative(s, "quality_missing_ps_z_scale", &g->quality_missing_ps_z_scale);
+  s.get("quality_mva_offset", &g->quality_mva_offset);
+  check(std::isfinite(g->quality_mva_offset), s, "quality_mva_offset", "must be a finite number");
+  // Non-negative weights keep the score monotone: more stubs or smaller chi2s never lower it.
+  non_negative(s, "quality_mva_stub_weight", &g->quality_mva_stub_weight);
+  non_negative(s, "quality_mva_chi2_weight", &g->quality_mva_chi2_weight);
 }
 
 }  // namespace
@@ -127,6 +151,8 @@ void read_physics(Section s, physics::GeneratorConfig* g) {
   read_hard_scatter(s, g);
   read_resolution(s, g);
   read_fakes(s, g);
+  read_material(s, g);
+  read_quality(s, g);
   // The beam stays in emulator: (a timeline drives the pile-up mean from there).
   for (const char* beam : {"pileup_mean", "beam_sigma_z_cm"}) {
     double unused = std::nan("");

@@ -11,6 +11,12 @@ physics::GeneratorConfig generator_config(const Scenario& s) {
   return g;
 }
 
+physics::GeneratorConfig signal_generator_config(const Scenario& s) {
+  physics::GeneratorConfig g = generator_config(s);
+  g.hard_scatter_fraction = 1;
+  return g;
+}
+
 physics::DegradationSchedule degradation_schedule(const DegradationSettings& d) {
   physics::DegradationSchedule schedule;
   schedule.smear_levels = d.smear_levels;

@@ -191,6 +191,15 @@ void read_inference(Section s, InferenceSettings* i) {
   check(i->score_threshold > 0 && i->score_threshold < 1, s, "score_threshold",
         "must be in (0, 1)");
   s.get("accept_ht_gev", &i->accept_ht_gev);
+  s.get("trigger_minbias_accept", &i->trigger_minbias_accept);
+  check(i->trigger_minbias_accept > 0 && i->trigger_minbias_accept < 1, s, "trigger_minbias_accept",
+        "must be in (0, 1)");
+  s.get("bunch_crossing_rate_hz", &i->bunch_crossing_rate_hz);
+  check(i->bunch_crossing_rate_hz > 0 && std::isfinite(i->bunch_crossing_rate_hz), s,
+        "bunch_crossing_rate_hz", "must be > 0");
+  s.get("filled_bunch_fraction", &i->filled_bunch_fraction);
+  check(i->filled_bunch_fraction > 0 && i->filled_bunch_fraction <= 1, s, "filled_bunch_fraction",
+        "must be in (0, 1]");
   s.get("min_subscribers", &i->min_subscribers);
   check(i->min_subscribers >= 0, s, "min_subscribers", "must be >= 0");
   s.get("drift_block_events", &i->drift_block_events);
@@ -206,6 +215,45 @@ void read_inference(Section s, InferenceSettings* i) {
   s.finish();
 }
 
+void read_limits(Section s, Limits* l) {
+  s.get("max_message_bytes", &l->max_message_bytes);
+  // Below 64 KiB a legitimate event or model would not fit; beyond 1 GiB (and 4x that for
+  // ZMQ_MAXMSGSIZE) it is no limit.
+  check(l->max_message_bytes >= (int64_t{1} << 16) && l->max_message_bytes <= (int64_t{1} << 30), s,
+        "max_message_bytes", "must be in [65536, 1073741824]");
+  s.get("max_tracks_per_event", &l->max_tracks_per_event);
+  check(l->max_tracks_per_event >= 1, s, "max_tracks_per_event", "must be >= 1");
+  s.get("max_senders", &l->max_senders);
+  check(l->max_senders >= 1, s, "max_senders", "must be >= 1");
+  s.get("max_run", &l->max_run);
+  check(l->max_run >= 1, s, "max_run", "must be >= 1");
+  s.get("max_fill", &l->max_fill);
+  check(l->max_fill >= 1, s, "max_fill", "must be >= 1");
+  s.get("max_lumisection", &l->max_lumisection);
+  check(l->max_lumisection >= 1, s, "max_lumisection", "must be >= 1");
+  s.finish();
+}
+
+// A timeline whose own numbers the receivers would reject is a config mistake, found at start.
+void check_limits(const Scenario& sc, Section& top) {
+  if (!sc.timeline) return;
+  const physics::TimeModelParams& t = sc.timeline->time;
+  const uint64_t runs =
+      (sc.timeline->total_events / std::max<uint64_t>(1, t.events_per_lumisection)) /
+          std::max<uint32_t>(1, t.lumisections_per_run) +
+      1;
+  const uint64_t last_run = uint64_t{t.first_run} + runs;
+  const uint64_t last_fill = uint64_t{t.first_fill} + runs / std::max<uint32_t>(1, t.runs_per_fill);
+  if (last_run > sc.limits.max_run) {
+    top.fail("limits.max_run", "is below the timeline's last run " + std::to_string(last_run));
+  } else if (last_fill > sc.limits.max_fill) {
+    top.fail("limits.max_fill", "is below the timeline's last fill " + std::to_string(last_fill));
+  } else if (t.lumisections_per_run > sc.limits.max_lumisection) {
+    top.fail("limits.max_lumisection", "is below the timeline's lumisections_per_run " +
+                                           std::to_string(t.lumisections_per_run));
+  }
+}
+
 void read_labeller(Section s, LabellerSettings* l) {
   s.get("seed", &l->seed);
   s.get("fraction", &l->fraction);
@@ -214,6 +262,20 @@ void read_labeller(Section s, LabellerSettings* l) {
   check(l->delay_ms >= 0, s, "delay_ms", "must be >= 0");
   s.get("label_noise", &l->label_noise);
   check(l->label_noise >= 0 && l->label_noise < 0.5, s, "label_noise", "must be in [0, 0.5)");
+  s.get("label_minimum_bias", &l->label_minimum_bias);
+  s.finish();
+}
+
+void read_ceiling(Section s, CeilingSettings* c) {
+  s.get("enabled", &c->enabled);
+  s.get("train_events", &c->train_events);
+  check(c->train_events >= 10, s, "train_events", "must be >= 10");
+  s.get("test_events", &c->test_events);
+  check(c->test_events >= 10, s, "test_events", "must be >= 10");
+  s.get("seed", &c->seed);
+  s.get("threads", &c->threads);
+  check(c->threads >= 1, s, "threads", "must be >= 1");
+  s.get("cache_dir", &c->cache_dir);
   s.finish();
 }
 
@@ -348,6 +410,8 @@ bool parse_scenario(const std::string& yaml_text, const std::vector<std::string>
   read_inference(top.child("inference"), &s.inference);
   read_labeller(top.child("labeller"), &s.labeller);
   read_trainer(top.child("trainer"), &s.trainer);
+  read_ceiling(top.child("ceiling"), &s.ceiling);
+  read_limits(top.child("limits"), &s.limits);
   top.child("timeline");  // marks the key as known; parsed by its own reader below
   if (error->empty() && root["timeline"] && !root["timeline"].IsNull()) {
     physics::TimelineSpec spec;
@@ -355,6 +419,7 @@ bool parse_scenario(const std::string& yaml_text, const std::vector<std::string>
     s.timeline = std::move(spec);
   }
   top.finish();
+  if (error->empty()) check_limits(s, top);
   if (!error->empty()) return false;
   *out = std::move(s);
   return true;

@@ -88,7 +88,13 @@ struct InferenceSettings {
   // of pile-up tracks on undegraded events, then held for every level (trigger::DecisionMonitor).
   double working_point_pu_acceptance = 0.10;
   double accept_ht_gev = 100;  // trigger accept when track HT of primary tracks exceeds this
-  int min_subscribers = 0;     // wait for this many decision subscribers before deciding
+  // The monitors' HT trigger (trigger::HtTrigger): its threshold is where the frozen model, at
+  // the working point, accepts this share of undegraded minimum-bias events; rates in Hz at
+  // the LHC's bunch-crossing rate times the share of filled buckets.
+  double trigger_minbias_accept = 0.01;
+  double bunch_crossing_rate_hz = 40.079e6;
+  double filled_bunch_fraction = 2808.0 / 3564.0;
+  int min_subscribers = 0;  // wait for this many decision subscribers before deciding
   // Drift alarm (common/trigger/drift_detector.h) on the per-event fraction of tracks the live
   // model scores as primary, sent to the trainer; drift_threshold 0 turns it off.
   int drift_block_events = 100;     // events averaged into one CUSUM point
@@ -103,6 +109,21 @@ struct LabellerSettings {
   double fraction = 0.2;     // fraction of events labelled
   int delay_ms = 100;        // how late labels arrive
   double label_noise = 0.0;  // probability that a label is flipped (imperfect reconstruction)
+  // Minimum-bias events (the trigger's rate sample) are not labelled unless this is set:
+  // offline labels come from the signal sample the model is trained for.
+  bool label_minimum_bias = false;
+};
+
+// l1t-chain's ceiling (`ceiling:`): per level, a model of the deployed architecture trained
+// from scratch on that level's data (experiment::compute_level_ceilings), to say how much of
+// the way the live model went. Cached by its inputs, so a rerun of a scenario costs nothing.
+struct CeilingSettings {
+  bool enabled = true;
+  int train_events = 1500;  // each level's training set (signal events)
+  int test_events = 1000;   // the paired test set
+  uint64_t seed = 1;
+  int threads = 2;
+  std::string cache_dir;  // empty: $XDG_CACHE_HOME/l1t-continual, else ~/.cache/l1t-continual
 };
 
 struct TrainerSettings {
@@ -136,6 +157,22 @@ struct TrainerSettings {
   int keep_versions = 10;             // published versions kept for rollback
 };
 
+// What an input message may be before it is parsed or applied (`limits:`; README "Wire
+// contract"). Every process reads them; a message beyond one is rejected with its reason.
+struct Limits {
+  // Bytes of one message (topic and payload frames) on any input channel, checked before it is
+  // parsed ("too_large"). The largest legitimate messages are ~6 kB (a labelled batch of one
+  // event of PU 200; default.yaml lists them); on a bound socket libzmq drops a peer that sends a
+  // frame beyond 4x this (ZMQ_MAXMSGSIZE, device.h).
+  int64_t max_message_bytes = 1 << 20;
+  int max_tracks_per_event = 2000;  // "too_many_tracks"; PU 200 has ~250, 360 at most
+  int max_senders = 256;            // senders whose sequence is followed per channel and topic
+  // Numbers an event may carry; beyond them it is rejected ("event_numbers").
+  uint32_t max_run = 100'000'000;
+  uint32_t max_fill = 10'000'000;
+  uint32_t max_lumisection = 10'000'000;
+};
+
 struct Scenario {
   std::string name = "default";
   Endpoints endpoints;
@@ -153,6 +190,8 @@ struct Scenario {
   InferenceSettings inference;
   LabellerSettings labeller;
   TrainerSettings trainer;
+  CeilingSettings ceiling;
+  Limits limits;
 };
 
 // Loads a scenario; overrides are "dotted.key=value" pairs applied on top of the file.

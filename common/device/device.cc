@@ -1,14 +1,30 @@
 #include "common/device/device.h"
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include "common/runtime/signals.h"
 
 namespace l1t::device {
 
+namespace {
+
+// A peer's bytes in a log line: printable ASCII only, and not much of it.
+std::string printable(std::string_view text, size_t max = 200) {
+  std::string out;
+  for (char ch : text.substr(0, max)) out.push_back(ch >= 0x20 && ch < 0x7f ? ch : '?');
+  if (text.size() > max) out += "...";
+  return out;
+}
+
+}  // namespace
+
 Device::Device(std::string process, const runtime::ProcessOptions& options,
-               const std::string& metrics_address, int metrics_port)
-    : process_(std::move(process)), options_(options), metrics_(metrics_address, metrics_port) {
+               const std::string& metrics_address, int metrics_port, const config::Limits& limits)
+    : process_(std::move(process)),
+      options_(options),
+      metrics_(metrics_address, metrics_port),
+      limits_(limits) {
   runtime::install_stop_handlers();
 }
 
@@ -18,6 +34,12 @@ Device::Channel& Device::add(const std::string& name, zmq::socket_t socket, zmq:
   c->name = name;
   c->router = type == zmq::socket_type::router;
   c->bound = how == Method::kBind;
+  c->max_bytes = limits_.max_message_bytes;
+  // Before bind: libzmq applies it to each connection as it is accepted. Bound sockets only:
+  // libzmq 4.3 treats an oversized frame as a protocol error and does not reconnect after one,
+  // so on a connecting socket a single frame would cut this process off its configured peer for
+  // good; on a bound one it is the peer that reconnects (kSocketLimitFactor).
+  if (c->bound) socket.set(zmq::sockopt::maxmsgsize, kSocketLimitFactor * c->max_bytes);
   c->endpoint = c->bound ? transport::bind(socket, endpoint) : endpoint;
   if (!c->bound) socket.connect(endpoint);
   c->socket = std::move(socket);
@@ -63,6 +85,14 @@ void Device::subscribe(Channel& c, std::string_view topic) {
 
 void Device::add_handler(Channel& c, std::string_view topic, Decoder decoder) {
   c.topics.emplace(std::string(topic), std::move(decoder));
+  if (c.gaps == nullptr) {
+    c.gaps = &metrics_.counter("l1t_sequence_gaps_total",
+                               "Gaps in a sender's sequence numbers (messages missed before)",
+                               {{"channel", c.name}});
+    c.resets = &metrics_.counter("l1t_sequence_resets_total",
+                                 "Senders whose sequence started again (a restart)",
+                                 {{"channel", c.name}});
+  }
   if (std::find(served_.begin(), served_.end(), &c) == served_.end()) served_.push_back(&c);
 }
 
@@ -77,14 +107,80 @@ void Device::set_budget(const std::string& name, size_t per_turn) {
   channel(name).budget = per_turn;
 }
 
+void Device::set_max_message_bytes(const std::string& name, int64_t bytes) {
+  Channel& c = channel(name);
+  c.max_bytes = bytes;
+  if (c.bound) c.socket.set(zmq::sockopt::maxmsgsize, kSocketLimitFactor * bytes);
+}
+
 void Device::every(std::chrono::milliseconds period, std::function<void()> task) {
   tasks_.push_back({period, std::move(task), std::chrono::steady_clock::now()});
 }
 
-void Device::reject(const std::string& channel, std::string_view reason) {
+void Device::reject(const std::string& channel, std::string_view reason, std::string_view detail) {
   ++rejected_;
+  auto& by_channel = rejected_by_[channel];
+  auto it = by_channel.find(reason);
+  if (it == by_channel.end()) it = by_channel.emplace(std::string(reason), 0).first;
+  ++it->second;
   metrics_.rejected(channel, std::string(reason)).Increment();
-  spdlog::warn("{}: rejected a message on {}: {}", process_, channel, reason);
+  // A flood must not flood the log: one line per second per channel and reason.
+  uint64_t suppressed = 0;
+  if (!log_limiter_.allow(channel + "/" + std::string(reason), &suppressed)) return;
+  const std::string more =
+      suppressed > 0 ? fmt::format(" ({} more like it not logged)", suppressed) : "";
+  if (detail.empty()) {
+    spdlog::warn("{}: rejected a message on {}: {}{}", process_, channel, reason, more);
+  } else {
+    spdlog::warn("{}: rejected a message on {}: {}: {}{}", process_, channel, reason,
+                 printable(detail), more);
+  }
+}
+
+uint64_t Device::rejected(const std::string& channel, std::string_view reason) const {
+  auto c = rejected_by_.find(channel);
+  if (c == rejected_by_.end()) return 0;
+  auto r = c->second.find(reason);
+  return r == c->second.end() ? 0 : r->second;
+}
+
+bool Device::follow(Channel& c, SequenceBook& book, Sequences sequences, const v1::Header& header,
+                    const transport::Received& in) {
+  std::string sender = header.sender();
+  if (in.routing_id) {
+    sender.push_back('\0');
+    sender.append(static_cast<const char*>(in.routing_id->data()), in.routing_id->size());
+  }
+  uint64_t missed = 0;
+  switch (book.observe(sender, header.sequence(), header.sent_unix_ns(), &missed)) {
+    case SequenceVerdict::kGap:
+      ++sequence_gaps_;
+      sequence_missed_ += missed;
+      c.gaps->Increment();
+      return true;
+    case SequenceVerdict::kRestart: {
+      ++sequence_resets_;
+      c.resets->Increment();
+      uint64_t suppressed = 0;
+      if (log_limiter_.allow(c.name + "/restart", &suppressed)) {
+        spdlog::info("{}: {} on {} started its sequence again at {}{}", process_,
+                     printable(header.sender(), 64), c.name, header.sequence(),
+                     suppressed > 0 ? fmt::format(" ({} more restarts not logged)", suppressed)
+                                    : std::string());
+      }
+      return true;
+    }
+    case SequenceVerdict::kRepeat:
+      if (sequences == Sequences::kCountOnly) return true;
+      reject(c.name, "repeat",
+             "sequence " + std::to_string(header.sequence()) + " from " +
+                 printable(header.sender(), 64) + " again");
+      return false;
+    case SequenceVerdict::kFirst:
+    case SequenceVerdict::kInOrder:
+      return true;
+  }
+  return true;
 }
 
 size_t Device::serve(Channel& c, size_t limit) {
@@ -95,6 +191,13 @@ size_t Device::serve(Channel& c, size_t limit) {
     if (!msg) break;
     ++n;
     received.Increment();
+    // Before anything reads it: the bytes a peer may make this process parse.
+    const size_t bytes = msg->topic.size() + msg->payload.size();
+    if (c.max_bytes > 0 && bytes > static_cast<size_t>(c.max_bytes)) {
+      reject(c.name, "too_large",
+             std::to_string(bytes) + " bytes, the limit is " + std::to_string(c.max_bytes));
+      continue;
+    }
     if (!msg->well_framed) {
       reject(c.name, transport::reject_name(transport::Reject::kMalformed));
       continue;
@@ -166,6 +269,17 @@ void Device::finish(const nlohmann::json& stats) {
   nlohmann::json j = {{"process", process_}};
   for (const auto& [k, v] : stats.items()) j[k] = v;
   if (!j.contains("messages_rejected")) j["messages_rejected"] = rejected_;
+  // The device's own refusals by channel and reason (a node's own come in its stats).
+  if (!j.contains("messages_rejected_by_reason")) j["messages_rejected_by_reason"] = rejected_by_;
+  uint64_t forgotten = 0;
+  for (const auto& b : books_) forgotten += b->forgotten();
+  for (const auto& [k, v] : std::initializer_list<std::pair<const char*, uint64_t>>{
+           {"sequence_gaps", sequence_gaps_},
+           {"sequence_missed", sequence_missed_},
+           {"sequence_resets", sequence_resets_},
+           {"sequence_senders_forgotten", forgotten}}) {
+    if (!j.contains(k)) j[k] = v;
+  }
   if (!runtime::write_json_file(options_.stats_file, j)) {
     spdlog::error("{}: cannot write the stats file {}", process_, options_.stats_file);
   }

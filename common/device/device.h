@@ -2,6 +2,16 @@
 // named for what they carry (bound or connected to endpoints from the config), run (a poll loop
 // that decodes each message and hands it to its channel's handler), drain, and stop (the stats
 // file). A main says only what differs: its node, its channels and their handlers.
+//
+// What it refuses before a handler sees a message, in this order, each counted in
+// l1t_messages_rejected_total{channel,reason} and logged (at most one line per second per
+// channel and reason, with the number not logged): a message larger than the channel's
+// max_message_bytes ("too_large", before parsing); bad framing ("malformed"); a topic without a
+// handler ("wrong_topic"); bytes that do not parse ("malformed") or another schema version
+// ("schema_version"); a repeated sequence number from one sender ("repeat", SequenceBook's
+// rule: gaps and restarts are counted, in l1t_sequence_gaps_total and
+// l1t_sequence_resets_total, not refused); a message whose fields mean nothing (validate.h:
+// "degradation", "too_many_tracks", "event_numbers", "origin", "truth").
 #pragma once
 
 #include <algorithm>
@@ -17,7 +27,10 @@
 #include <zmq.hpp>
 
 #include "common/config/scenario.h"
+#include "common/device/log_limiter.h"
 #include "common/device/outlet.h"
+#include "common/device/sequence_book.h"
+#include "common/device/validate.h"
 #include "common/metrics/metrics.h"
 #include "common/runtime/process_options.h"
 #include "common/transport/envelope.h"
@@ -27,11 +40,24 @@ namespace l1t::device {
 
 enum class Method { kBind, kConnect };
 
+// What a repeated sequence number does on one input. kCountOnly where a repeat is legitimate:
+// the trainer answers every snapshot request with the stored update, its header as it was.
+enum class Sequences { kRejectRepeats, kCountOnly };
+
+// On a bound channel, libzmq drops the connection of a peer that sends a frame beyond this many
+// times the channel's limit (ZMQ_MAXMSGSIZE), before reading it: memory stays bounded, but
+// libzmq tells nobody, so between 1x and this the Device reads the frame and refuses it visibly
+// ("too_large"); the peer reconnects. Not on connecting channels: libzmq 4.3 does not reconnect
+// after such a protocol error, so one frame would cut the process off its configured peer for
+// good; there every oversized message is read and refused ("too_large").
+inline constexpr int64_t kSocketLimitFactor = 4;
+
 class Device {
  public:
   // Installs the stop handlers: from here SIGINT/SIGTERM ask the loop to stop and drain.
+  // limits: config.limits (max_message_bytes for every channel, tracks, senders).
   Device(std::string process, const runtime::ProcessOptions& options,
-         const std::string& metrics_address, int metrics_port);
+         const std::string& metrics_address, int metrics_port, const config::Limits& limits = {});
   Device(const Device&) = delete;
   Device& operator=(const Device&) = delete;
 
@@ -53,11 +79,14 @@ class Device {
   const std::string& endpoint(const std::string& channel) const;
 
   // Each well-framed message on channel with this topic, decoded as Msg with its schema version
-  // checked, goes to handler(Msg&) or handler(Msg&, const transport::Received&) (a ROUTER's
-  // routing id). Every message is counted received; one that fails, or whose topic has no
-  // handler, is counted rejected by reason, logged, and dropped. SUB channels subscribe here.
+  // checked, its sender's sequence followed (per channel and topic; the sender is the header's
+  // and, on a ROUTER, the peer's routing id) and validate()d, goes to handler(Msg&) or
+  // handler(Msg&, const transport::Received&) (a ROUTER's routing id). Every message is
+  // counted received; one that fails, or whose topic has no handler, is counted rejected by
+  // reason, logged, and dropped. SUB channels subscribe here.
   template <class Msg, class F>
-  void on(const std::string& channel, std::string_view topic, F handler);
+  void on(const std::string& channel, std::string_view topic, F handler,
+          Sequences sequences = Sequences::kRejectRepeats);
   // Each well-framed message on channel with this topic as it came, undecoded (a capture keeps
   // the bytes on the wire).
   void on_frames(const std::string& channel, std::string_view topic,
@@ -65,6 +94,10 @@ class Device {
   // At most this many messages of channel per turn of the loop (default: all that are queued);
   // channels are served in the order their first handler was registered.
   void set_budget(const std::string& channel, size_t per_turn);
+  // Another size limit for one channel than limits.max_message_bytes (on a bound channel
+  // ZMQ_MAXMSGSIZE follows, for connections accepted from now on).
+  void set_max_message_bytes(const std::string& channel, int64_t bytes);
+  const config::Limits& limits() const { return limits_; }
 
   // A task run from the loop at most every period (metrics flushes, heartbeats, progress).
   void every(std::chrono::milliseconds period, std::function<void()> task);
@@ -83,6 +116,9 @@ class Device {
   void finish(const nlohmann::json& stats);
 
   uint64_t rejected() const { return rejected_; }
+  uint64_t rejected(const std::string& channel, std::string_view reason) const;
+  uint64_t sequence_gaps() const { return sequence_gaps_; }
+  uint64_t sequence_resets() const { return sequence_resets_; }
 
  private:
   using Decoder = std::function<void(const transport::Received&)>;
@@ -93,6 +129,9 @@ class Device {
     std::string endpoint;
     bool bound = false;
     size_t budget = 0;  // 0: no limit
+    int64_t max_bytes = 0;
+    prometheus::Counter* gaps = nullptr;
+    prometheus::Counter* resets = nullptr;
     std::map<std::string, Decoder, std::less<>> topics;
   };
   struct Task {
@@ -108,7 +147,10 @@ class Device {
   void add_handler(Channel& c, std::string_view topic, Decoder decoder);
   void turn(std::chrono::milliseconds poll);
   size_t serve(Channel& c, size_t limit);
-  void reject(const std::string& channel, std::string_view reason);
+  void reject(const std::string& channel, std::string_view reason, std::string_view detail = {});
+  // Follows in's sender on book; false (rejected) for a repeat that sequences refuses.
+  bool follow(Channel& c, SequenceBook& book, Sequences sequences, const v1::Header& header,
+              const transport::Received& in);
 
   std::string process_;
   runtime::ProcessOptions options_;
@@ -118,7 +160,12 @@ class Device {
   std::vector<Channel*> served_;  // channels with handlers, in registration order
   std::vector<Task> tasks_;
   std::unique_ptr<Outlet> outlet_;
+  config::Limits limits_;
   uint64_t rejected_ = 0;
+  uint64_t sequence_gaps_ = 0, sequence_missed_ = 0, sequence_resets_ = 0;
+  std::map<std::string, std::map<std::string, uint64_t, std::less<>>, std::less<>> rejected_by_;
+  LogLimiter log_limiter_;
+  std::vector<std::shared_ptr<SequenceBook>> books_;
 };
 
 // Parses the common options (and those add_options adds), loads the config, then returns
@@ -130,14 +177,19 @@ int run_main(
     const std::function<int(const runtime::ProcessOptions&, const config::Scenario&)>& body);
 
 template <class Msg, class F>
-void Device::on(const std::string& name, std::string_view topic, F handler) {
+void Device::on(const std::string& name, std::string_view topic, F handler, Sequences sequences) {
   Channel& c = channel(name);
   subscribe(c, topic);
+  auto book = std::make_shared<SequenceBook>(static_cast<size_t>(limits_.max_senders));
+  books_.push_back(book);
   auto decoder = [this, &c, topic = std::string(topic), handler = std::move(handler),
-                  msg = std::make_shared<Msg>()](const transport::Received& in) mutable {
+                  msg = std::make_shared<Msg>(), book, sequences,
+                  refusal = Refusal{}](const transport::Received& in) mutable {
     msg->Clear();
     const auto r = transport::decode(in.topic, topic, in.payload_view(), msg.get());
     if (r != transport::Reject::kOk) return reject(c.name, transport::reject_name(r));
+    if (!follow(c, *book, sequences, msg->header(), in)) return;
+    if (!validate(*msg, limits_, &refusal)) return reject(c.name, refusal.reason, refusal.detail);
     if constexpr (std::is_invocable_v<F&, Msg&, const transport::Received&>) {
       handler(*msg, in);
     } else {

@@ -44,19 +44,6 @@ std::string tick_label(const ExperienceSpec& s) {
   return buf;
 }
 
-nlohmann::json score_json(const CeilingScore& s) {
-  return {{"efficiency", json_number(s.efficiency)},
-          {"efficiency_error", json_number(s.efficiency_error)},
-          {"pu_acceptance", json_number(s.pu_acceptance)},
-          {"threshold", json_number(s.threshold)},
-          {"efficiency_fixed", json_number(s.efficiency_fixed)},
-          {"efficiency_fixed_error", json_number(s.efficiency_fixed_error)},
-          {"pu_acceptance_fixed", json_number(s.pu_acceptance_fixed)},
-          {"auc", json_number(s.auc)},
-          {"accuracy", json_number(s.accuracy)},
-          {"auc_float", json_number(s.auc_float)}};
-}
-
 }  // namespace
 
 nn::HistogramAuc fixed_score_histogram(const nn::FixedModel& model, const DataView& data,
@@ -101,6 +88,48 @@ double float_auc(const nn::FloatMlp& model, const DataView& data) {
   return nn::roc_auc(logits.data(), data.y, data.n);  // the sigmoid is monotonic: same AUC
 }
 
+nlohmann::json ceiling_score_json(const CeilingScore& s) {
+  return {{"efficiency", json_number(s.efficiency)},
+          {"efficiency_error", json_number(s.efficiency_error)},
+          {"pu_acceptance", json_number(s.pu_acceptance)},
+          {"threshold", json_number(s.threshold)},
+          {"efficiency_fixed", json_number(s.efficiency_fixed)},
+          {"efficiency_fixed_error", json_number(s.efficiency_fixed_error)},
+          {"pu_acceptance_fixed", json_number(s.pu_acceptance_fixed)},
+          {"auc", json_number(s.auc)},
+          {"accuracy", json_number(s.accuracy)},
+          {"auc_float", json_number(s.auc_float)}};
+}
+
+bool ceiling_score_from_json(const nlohmann::json& j, CeilingScore* out) {
+  if (!j.is_object()) return false;
+  CeilingScore s;
+  const std::pair<const char*, double*> fields[] = {
+      {"efficiency", &s.efficiency},
+      {"efficiency_error", &s.efficiency_error},
+      {"pu_acceptance", &s.pu_acceptance},
+      {"threshold", &s.threshold},
+      {"efficiency_fixed", &s.efficiency_fixed},
+      {"efficiency_fixed_error", &s.efficiency_fixed_error},
+      {"pu_acceptance_fixed", &s.pu_acceptance_fixed},
+      {"auc", &s.auc},
+      {"accuracy", &s.accuracy},
+      {"auc_float", &s.auc_float}};
+  for (const auto& [key, value] : fields) {
+    const auto it = j.find(key);
+    if (it == j.end()) return false;
+    if (it->is_null()) {
+      *value = std::numeric_limits<double>::quiet_NaN();
+    } else if (it->is_number()) {
+      *value = it->get<double>();
+    } else {
+      return false;
+    }
+  }
+  *out = s;
+  return true;
+}
+
 CeilingScore ceiling_score(const nn::HistogramAuc& h, size_t correct, double pu_acceptance,
                            int fixed_bin) {
   CeilingScore s;
@@ -120,7 +149,16 @@ CeilingScore ceiling_score(const nn::HistogramAuc& h, size_t correct, double pu_
   return s;
 }
 
-bool run_ceiling_suite(const CeilingOptions& options, CeilingResult* out, std::string* error) {
+double recovered_fraction(double model, double frozen, double gap, double gap_error) {
+  if (!(std::isfinite(model) && std::isfinite(frozen) && std::isfinite(gap) &&
+        std::isfinite(gap_error) && gap > kRecoveredFractionMinSignificance * gap_error)) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return (model - frozen) / gap;
+}
+
+bool ceiling_experiences(const CeilingOptions& options, std::vector<ExperienceSpec>* out,
+                         std::string* error) {
   std::vector<ExperienceSpec> all, specs;
   if (!experience_sequence(options.experience_groups, &all, error)) return false;
   if (options.positions.empty()) {
@@ -135,6 +173,22 @@ bool run_ceiling_suite(const CeilingOptions& options, CeilingResult* out, std::s
       specs.push_back(all[p]);
     }
   }
+  *out = std::move(specs);
+  return true;
+}
+
+bool run_ceiling_suite(const CeilingOptions& options, CeilingResult* out, std::string* error) {
+  std::vector<ExperienceSpec> specs;
+  return ceiling_experiences(options, &specs, error) &&
+         run_ceiling_levels(specs, options, out, error);
+}
+
+bool run_ceiling_levels(const std::vector<ExperienceSpec>& specs, const CeilingOptions& options,
+                        CeilingResult* out, std::string* error) {
+  if (specs.empty()) {
+    *error = "no experiences to score";
+    return false;
+  }
   if (options.train_events <= 0 || options.test_events <= 0 || options.pretrain_events <= 0) {
     *error = "train, test and pre-training events must be positive";
     return false;
@@ -146,6 +200,21 @@ bool run_ceiling_suite(const CeilingOptions& options, CeilingResult* out, std::s
   if (!(options.pu_acceptance > 0 && options.pu_acceptance < 1)) {
     *error = "the target pile-up acceptance must lie in (0, 1)";
     return false;
+  }
+  for (const auto& l : options.learners) {
+    if (!is_strategy(l) || l == "none") {
+      *error = "unknown learner '" + l + "' (known: " + strategy_names() +
+               ", except none: the frozen model is scored anyway)";
+      return false;
+    }
+  }
+  {
+    std::string why;
+    if (!options.learners.empty() && !make_study_algorithm(options.learner_run.algorithm,
+                                                           options.learner_run.algorithms, &why)) {
+      *error = "learners: " + why;
+      return false;
+    }
   }
   const int threads = std::max(options.threads, 1);
   tbb::task_arena arena(threads);
@@ -223,17 +292,53 @@ bool run_ceiling_suite(const CeilingOptions& options, CeilingResult* out, std::s
     models.push_back(trained[best]);
     losses.push_back(trained_losses[best]);
   }
+  trained.clear();
   std::vector<nn::FixedModel> fixed_models;
   for (const auto& m : models) fixed_models.push_back(nn::quantise(m, options.quantisation));
 
-  // Scoring: both models on every experience's test set.
+  // Scoring of both models on every experience's test set (jobs 0 .. 2T-1), and the learners
+  // (jobs 2T ..): each streams through the experiences from the frozen model, its model after
+  // experience e scored on e's test set. The learners' seeds are the cl suite's.
+  const size_t L = options.learners.size();
   std::vector<nn::HistogramAuc> h_frozen(T), h_ceiling(T);
   std::vector<size_t> c_frozen(T), c_ceiling(T);
   std::vector<double> auc_frozen(T), auc_ceiling(T);
+  std::vector<std::vector<nn::HistogramAuc>> h_learner(L, std::vector<nn::HistogramAuc>(T));
+  std::vector<std::vector<size_t>> c_learner(L, std::vector<size_t>(T, 0));
+  std::vector<std::vector<double>> auc_learner(L, std::vector<double>(T, 0));
+  std::vector<std::string> learner_error(L);
   arena.execute([&] {
-    tbb::parallel_for(size_t{0}, 2 * T, size_t{1}, [&](size_t job) {
-      const size_t e = job / 2;
-      if (job % 2 == 0) {
+    tbb::parallel_for(size_t{0}, L + 2 * T, size_t{1}, [&](size_t j) {
+      if (j < L) {  // the learners first: they take longest
+        const double start = steady_seconds();
+        ClInputs in;
+        in.initial = &models[0];
+        in.experiences = &data;
+        in.pretrain = view_of(pretrain_set);
+        in.after_experience = [&, j](size_t e, const nn::FloatMlp& m) {
+          h_learner[j][e] = fixed_score_histogram(nn::quantise(m, options.quantisation),
+                                                  view_of(data[e].test), &c_learner[j][e]);
+          auc_learner[j][e] = float_auc(m, view_of(data[e].test));
+        };
+        ClRunConfig c = options.learner_run;
+        c.strategy = options.learners[j];
+        c.seed = derive_seed(options.seed, "run/" + c.strategy + "/" + c.algorithm);
+        ClRunResult result;
+        std::string why;
+        if (!run_cl(in, c, &result, &why)) learner_error[j] = why.empty() ? "failed" : why;
+        if (options.progress) {
+          std::lock_guard lock(progress_mutex);
+          options.progress(options.learners[j] + " x " + c.algorithm +
+                           (learner_error[j].empty()
+                                ? ": streamed " + std::to_string(T) + " experiences, " +
+                                      std::to_string(result.steps) + " steps"
+                                : ": " + learner_error[j]) +
+                           " (" + fmt(steady_seconds() - start, 1) + " s)");
+        }
+        return;
+      }
+      const size_t e = (j - L) / 2;
+      if ((j - L) % 2 == 0) {
         h_frozen[e] = fixed_score_histogram(fixed_models[0], view_of(data[e].test), &c_frozen[e]);
         auc_frozen[e] = float_auc(models[0], view_of(data[e].test));
       } else {
@@ -244,9 +349,15 @@ bool run_ceiling_suite(const CeilingOptions& options, CeilingResult* out, std::s
     });
   });
   r.train_seconds = steady_seconds() - t1;
+  for (size_t j = 0; j < L; ++j) {
+    if (!learner_error[j].empty()) {
+      *error = "learner " + options.learners[j] + ": " + learner_error[j];
+      return false;
+    }
+  }
 
   // The deployed working point: set once by the frozen model on the first (undegraded)
-  // experience, then held for every experience and both models.
+  // experience, then held for every experience and every model.
   r.working_point = nn::working_point_for_acceptance(h_frozen[0], options.pu_acceptance);
   r.working_point_experience = specs[0].name;
   r.pretrain_loss = losses[0];
@@ -266,8 +377,27 @@ bool run_ceiling_suite(const CeilingOptions& options, CeilingResult* out, std::s
     x.gap_fixed = x.ceiling.efficiency_fixed - x.frozen.efficiency_fixed;
     x.gap_fixed_error =
         std::hypot(x.frozen.efficiency_fixed_error, x.ceiling.efficiency_fixed_error);
+    x.gap_significant = x.gap > kRecoveredFractionMinSignificance * x.gap_error;
+    x.gap_fixed_significant = x.gap_fixed > kRecoveredFractionMinSignificance * x.gap_fixed_error;
     x.ceiling_loss = losses[e + 1];
     x.ceiling_candidate = chosen[e];
+    for (size_t j = 0; j < L; ++j) {
+      CeilingLearner l;
+      l.strategy = options.learners[j];
+      l.score = ceiling_score(h_learner[j][e], c_learner[j][e], options.pu_acceptance,
+                              r.working_point.bin);
+      l.score.auc_float = auc_learner[j][e];
+      l.gain = l.score.efficiency - x.frozen.efficiency;
+      l.gain_error = std::hypot(x.frozen.efficiency_error, l.score.efficiency_error);
+      l.gain_fixed = l.score.efficiency_fixed - x.frozen.efficiency_fixed;
+      l.gain_fixed_error =
+          std::hypot(x.frozen.efficiency_fixed_error, l.score.efficiency_fixed_error);
+      l.recovered_fraction =
+          recovered_fraction(l.score.efficiency, x.frozen.efficiency, x.gap, x.gap_error);
+      l.recovered_fraction_fixed = recovered_fraction(
+          l.score.efficiency_fixed, x.frozen.efficiency_fixed, x.gap_fixed, x.gap_fixed_error);
+      x.learners.push_back(std::move(l));
+    }
     r.experiences.push_back(std::move(x));
   }
   *out = std::move(r);
@@ -290,8 +420,18 @@ nlohmann::json ceiling_json(const CeilingOptions& options, const CeilingResult& 
       {"sizes", options.pretrain.sizes},
       {"precision", options.quantisation.layer.weight.str()},
       {"ceiling_candidates", options.ceiling_candidates},
+      {"learners", options.learners},
+      {"learner_algorithm", options.learner_run.algorithm},
+      {"learner_batch", options.learner_run.batch},
+      {"learner_epochs", options.learner_run.epochs},
+      {"replay_capacity", options.learner_run.replay_capacity},
+      {"replay_fraction", tidy(options.learner_run.replay_fraction)},
       {"threads", options.threads},
   };
+  j["recovered_fraction_definition"] =
+      "(model - frozen) / (ceiling - frozen) of PV-track efficiency, per level; null where the "
+      "gap ceiling - frozen is not above 2 of its errors (gap_significant false; at the fixed "
+      "working point: gap_fixed_significant)";
   j["working_point"] = {{"target_pu_acceptance", r.target_pu_acceptance},
                         {"experience", r.working_point_experience},
                         {"bin", r.working_point.bin},
@@ -300,21 +440,39 @@ nlohmann::json ceiling_json(const CeilingOptions& options, const CeilingResult& 
                         {"pu_acceptance", json_number(r.working_point.negative_acceptance)}};
   j["experiences"] = nlohmann::json::array();
   for (const auto& x : r.experiences) {
-    j["experiences"].push_back({{"name", x.spec.name},
-                                {"group", x.spec.group},
-                                {"smear", x.spec.state.smear},
-                                {"tracker", x.spec.tracker},
-                                {"train_rows", x.train_rows},
-                                {"n_primary", x.n_primary},
-                                {"n_pileup", x.n_pileup},
-                                {"frozen", score_json(x.frozen)},
-                                {"ceiling", score_json(x.ceiling)},
-                                {"gap", json_number(x.gap)},
-                                {"gap_error", json_number(x.gap_error)},
-                                {"gap_fixed", json_number(x.gap_fixed)},
-                                {"gap_fixed_error", json_number(x.gap_fixed_error)},
-                                {"ceiling_candidate", x.ceiling_candidate},
-                                {"ceiling_loss", x.ceiling_loss}});
+    nlohmann::json e = {{"name", x.spec.name},
+                        {"group", x.spec.group},
+                        {"smear", x.spec.state.smear},
+                        {"tracker", x.spec.tracker},
+                        {"train_rows", x.train_rows},
+                        {"n_primary", x.n_primary},
+                        {"n_pileup", x.n_pileup},
+                        {"frozen", ceiling_score_json(x.frozen)},
+                        {"ceiling", ceiling_score_json(x.ceiling)},
+                        {"gap", json_number(x.gap)},
+                        {"gap_error", json_number(x.gap_error)},
+                        {"gap_significant", x.gap_significant},
+                        {"gap_fixed", json_number(x.gap_fixed)},
+                        {"gap_fixed_error", json_number(x.gap_fixed_error)},
+                        {"gap_fixed_significant", x.gap_fixed_significant},
+                        {"ceiling_candidate", x.ceiling_candidate},
+                        {"ceiling_loss", x.ceiling_loss}};
+    nlohmann::json recovered = nlohmann::json::object(), recovered_fixed = nlohmann::json::object();
+    for (const auto& l : x.learners) {
+      nlohmann::json m = ceiling_score_json(l.score);
+      m["gain"] = json_number(l.gain);
+      m["gain_error"] = json_number(l.gain_error);
+      m["gain_fixed"] = json_number(l.gain_fixed);
+      m["gain_fixed_error"] = json_number(l.gain_fixed_error);
+      m["recovered_fraction"] = json_number(l.recovered_fraction);
+      m["recovered_fraction_fixed"] = json_number(l.recovered_fraction_fixed);
+      e[l.strategy] = m;
+      recovered[l.strategy] = json_number(l.recovered_fraction);
+      recovered_fixed[l.strategy] = json_number(l.recovered_fraction_fixed);
+    }
+    e["recovered_fraction"] = recovered;
+    e["recovered_fraction_fixed"] = recovered_fixed;
+    j["experiences"].push_back(std::move(e));
   }
   j["pretrain_rows"] = r.pretrain_rows;
   j["pretrain_loss"] = r.pretrain_loss;
@@ -323,30 +481,100 @@ nlohmann::json ceiling_json(const CeilingOptions& options, const CeilingResult& 
   return j;
 }
 
+namespace {
+
+// "0.9878+-0.0009"
+std::string with_error(double v, double e) { return fmt(v) + "+-" + fmt(e); }
+
+// One table of efficiencies (tuned: at the target acceptance; else at the fixed working point).
+void efficiency_table(const CeilingResult& r, bool tuned, std::string* o) {
+  const std::vector<std::string> learners =
+      r.experiences.empty() ? std::vector<std::string>{} : [&] {
+        std::vector<std::string> names;
+        for (const auto& l : r.experiences.front().learners) names.push_back(l.strategy);
+        return names;
+      }();
+  char cell[64];
+  auto add = [&](const std::string& text, int width, bool left = false) {
+    std::snprintf(cell, sizeof cell, left ? "%-*s " : "%*s ", width, text.c_str());
+    *o += cell;
+  };
+  add("level", 18, true);
+  add("frozen", 15);
+  for (const auto& n : learners) add(n, 15);
+  add("ceiling", 15);
+  add("gap +- error", 17);
+  for (const auto& n : learners) add("rec " + n, 11);
+  if (!tuned) add("pu frz/ceil", 13);
+  o->back() = '\n';
+  for (const auto& x : r.experiences) {
+    const auto eff = [&](const CeilingScore& s) {
+      return tuned ? with_error(s.efficiency, s.efficiency_error)
+                   : with_error(s.efficiency_fixed, s.efficiency_fixed_error);
+    };
+    add(x.spec.name, 18, true);
+    add(eff(x.frozen), 15);
+    for (const auto& l : x.learners) add(eff(l.score), 15);
+    add(eff(x.ceiling), 15);
+    add(tuned ? fmt(x.gap) + " +- " + fmt(x.gap_error)
+              : fmt(x.gap_fixed) + " +- " + fmt(x.gap_fixed_error),
+        17);
+    for (const auto& l : x.learners) {
+      const double f = tuned ? l.recovered_fraction : l.recovered_fraction_fixed;
+      add(std::isfinite(f) ? fmt(f, 2) : "-", 11);
+    }
+    if (!tuned)
+      add(fmt(x.frozen.pu_acceptance_fixed) + "/" + fmt(x.ceiling.pu_acceptance_fixed), 13);
+    o->back() = '\n';
+  }
+}
+
+}  // namespace
+
 std::string ceiling_table(const CeilingResult& r) {
   std::string o;
   char line[320];
   std::snprintf(line, sizeof line,
-                "PV-track efficiency at %.0f %% pile-up acceptance (re-tuned per level); at the "
-                "fixed working point (threshold %s, set on '%s')\n",
-                r.target_pu_acceptance * 100, fmt(r.working_point.threshold).c_str(),
-                r.working_point_experience.c_str());
+                "PV-track efficiency at %.0f %% pile-up acceptance (threshold re-tuned per level "
+                "and model), binomial errors:\n",
+                r.target_pu_acceptance * 100);
   o += line;
-  std::snprintf(line, sizeof line, "%-18s %8s %8s %18s %8s %8s %8s %8s %15s %15s %15s\n", "level",
-                "eff_frz", "eff_ceil", "gap +- error", "fix_frz", "fix_ceil", "pu_frz", "pu_ceil",
-                "auc frz/ceil", "acc frz/ceil", "float auc");
+  efficiency_table(r, true, &o);
+  std::snprintf(line, sizeof line,
+                "\nAt the frozen model's fixed working point (threshold %s, set on '%s'):\n",
+                fmt(r.working_point.threshold).c_str(), r.working_point_experience.c_str());
+  o += line;
+  efficiency_table(r, false, &o);
+  o += "\nrec = (model - frozen) / (ceiling - frozen); '-' where the gap is not above 2 of its "
+       "errors.\n\n";
+  const std::string models = [&] {
+    std::string m = "frozen/ceiling";
+    if (!r.experiences.empty()) {
+      for (const auto& l : r.experiences.front().learners) m += "/" + l.strategy;
+    }
+    return m;
+  }();
+  std::snprintf(line, sizeof line, "AUC, accuracy at score 0.5 and float AUC of %s:\n",
+                models.c_str());
+  o += line;
+  std::snprintf(line, sizeof line, "%-18s %34s %34s %34s\n", "level", "auc", "acc at 0.5",
+                "float auc");
   o += line;
   for (const auto& x : r.experiences) {
-    const std::string gap = fmt(x.gap) + " +- " + fmt(x.gap_error);
-    const std::string auc = fmt(x.frozen.auc) + "/" + fmt(x.ceiling.auc);
-    const std::string acc = fmt(x.frozen.accuracy) + "/" + fmt(x.ceiling.accuracy);
-    const std::string auc_float = fmt(x.frozen.auc_float) + "/" + fmt(x.ceiling.auc_float);
-    std::snprintf(
-        line, sizeof line, "%-18s %8s %8s %18s %8s %8s %8s %8s %15s %15s %15s\n",
-        x.spec.name.c_str(), fmt(x.frozen.efficiency).c_str(), fmt(x.ceiling.efficiency).c_str(),
-        gap.c_str(), fmt(x.frozen.efficiency_fixed).c_str(),
-        fmt(x.ceiling.efficiency_fixed).c_str(), fmt(x.frozen.pu_acceptance_fixed).c_str(),
-        fmt(x.ceiling.pu_acceptance_fixed).c_str(), auc.c_str(), acc.c_str(), auc_float.c_str());
+    std::string auc = fmt(x.frozen.auc), acc = fmt(x.frozen.accuracy),
+                auc_float = fmt(x.frozen.auc_float);
+    for (const CeilingScore* s : {&x.ceiling}) {
+      auc += "/" + fmt(s->auc);
+      acc += "/" + fmt(s->accuracy);
+      auc_float += "/" + fmt(s->auc_float);
+    }
+    for (const auto& l : x.learners) {
+      auc += "/" + fmt(l.score.auc);
+      acc += "/" + fmt(l.score.accuracy);
+      auc_float += "/" + fmt(l.score.auc_float);
+    }
+    std::snprintf(line, sizeof line, "%-18s %34s %34s %34s\n", x.spec.name.c_str(), auc.c_str(),
+                  acc.c_str(), auc_float.c_str());
     o += line;
   }
   return o;
@@ -355,7 +583,7 @@ std::string ceiling_table(const CeilingResult& r) {
 bool write_ceiling_plots(const CeilingResult& r, const std::string& dir,
                          std::vector<std::string>* files, std::string* error) {
   Plot p;
-  p.title = "PV-track efficiency: frozen deployed model against the from-scratch ceiling";
+  p.title = "PV-track efficiency: frozen, continual learners and the from-scratch ceiling";
   p.x_label = "experience (degradation)";
   p.y_label = "PV-track efficiency";
   std::vector<double> xs;
@@ -373,6 +601,16 @@ bool write_ceiling_plots(const CeilingResult& r, const std::string& dir,
     ceiling_fixed.y.push_back(x.ceiling.efficiency_fixed);
   }
   p.series = {frozen, ceiling, frozen_fixed, ceiling_fixed};
+  const size_t L = r.experiences.empty() ? 0 : r.experiences.front().learners.size();
+  for (size_t j = 0; j < L; ++j) {
+    PlotSeries s{
+        r.experiences.front().learners[j].strategy, {}, {}, false, static_cast<int>(2 + j)};
+    for (size_t i = 0; i < r.experiences.size(); ++i) {
+      s.x.push_back(static_cast<double>(i));
+      s.y.push_back(r.experiences[i].learners[j].score.efficiency);
+    }
+    p.series.push_back(std::move(s));
+  }
   const std::string path = dir + "/ceiling_efficiency.svg";
   if (!write_svg(path, p, error)) return false;
   files->push_back(path);

@@ -52,6 +52,7 @@ bool run_joint(const ClInputs& in, const ClRunConfig& config, nn::Algorithm& alg
       out->steps += (rows + config.batch - 1) / config.batch;
     }
     out->acc.push_back(score_row(model, exps, &ws));
+    if (in.after_experience) in.after_experience(out->acc.size() - 1, model);
   }
   out->stream_accuracy = ratio(correct_total, out->stream_rows);
   return true;
@@ -113,6 +114,7 @@ bool run_streaming(const ClInputs& in, const ClRunConfig& config,
     correct_total += correct;
     out->stream_rows += n;
     out->acc.push_back(score_row(learner.model(), exps, &ws));
+    if (in.after_experience) in.after_experience(out->acc.size() - 1, learner.model());
   }
   out->steps = learner.steps();
   out->stream_accuracy = ratio(correct_total, out->stream_rows);

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,9 @@ struct ClInputs {
   const std::vector<ExperienceData>* experiences = nullptr;
   DataView pretrain;                     // the pre-training rows (for EWC)
   std::vector<double> initial_accuracy;  // b_j: the initial model on each test set
+  // Optional: called with each experience's index and the model at its end (after training on
+  // it, as scored in that row of the accuracy matrix), from the run's thread.
+  std::function<void(size_t experience, const nn::FloatMlp& model)> after_experience;
 };
 
 // False with a reason (unknown strategy or algorithm, missing inputs); never throws.

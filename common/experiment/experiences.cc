@@ -55,9 +55,17 @@ bool experience_sequence(const std::vector<std::string>& groups, std::vector<Exp
   return true;
 }
 
+physics::GeneratorConfig signal_sample(const physics::GeneratorConfig& g) {
+  physics::GeneratorConfig signal = g;
+  // Every event a tt-bar hard scatter, whatever the scenario's mix (experiences.h says why).
+  signal.hard_scatter_fraction = 1.0;
+  return signal;
+}
+
 std::vector<ExperienceData> make_experiences(const std::vector<ExperienceSpec>& specs,
                                              const physics::GeneratorConfig& generator,
                                              const DataSizes& sizes, uint64_t seed, int threads) {
+  const physics::GeneratorConfig signal = signal_sample(generator);
   std::vector<ExperienceData> data(specs.size());
   for (size_t e = 0; e < specs.size(); ++e) data[e].spec = specs[e];
   // Train and test sets as separate jobs: 2 * T independent generators.
@@ -68,8 +76,8 @@ std::vector<ExperienceData> make_experiences(const std::vector<ExperienceSpec>& 
       const bool test = job % 2 == 1;
       // Every test set is the same collisions, measured under its experience's conditions:
       // differences between experiences are then the detector's, not sampling noise.
-      physics::EventGenerator gen(generator, test ? derive_seed(seed, "experience-test")
-                                                  : derive_seed(seed, "experience-train", e));
+      physics::EventGenerator gen(signal, test ? derive_seed(seed, "experience-test")
+                                               : derive_seed(seed, "experience-train", e));
       auto set = trigger::make_training_set(gen, test ? sizes.test_events : sizes.train_events,
                                             specs[e].state);
       (test ? data[e].test : data[e].train) = std::move(set);
@@ -80,7 +88,7 @@ std::vector<ExperienceData> make_experiences(const std::vector<ExperienceSpec>& 
 
 trigger::TrainingSet make_undegraded_set(const physics::GeneratorConfig& generator, int n_events,
                                          uint64_t seed, const std::string& stream) {
-  physics::EventGenerator gen(generator, derive_seed(seed, stream));
+  physics::EventGenerator gen(signal_sample(generator), derive_seed(seed, stream));
   return trigger::make_training_set(gen, n_events, {});
 }
 

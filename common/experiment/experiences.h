@@ -44,18 +44,26 @@ struct DataSizes {
   int test_events = 0;
 };
 
-// Generates every experience's data, experiences in parallel on up to `threads` threads. Each
-// experience's stream has its own generator seeded from seed, so the data do not depend on the
-// thread count and two streams never share collisions. The test sets are one set of collisions,
-// measured under each experience's conditions (the generator keeps collisions apart from their
-// measurement): a paired comparison, so a step between experiences is the detector's change,
-// not a change of sample.
+// The generator configuration every experiment's data are made with: g with
+// hard_scatter_fraction = 1. The studies measure PV-track efficiency and train on the signal
+// sample, a tt-bar hard scatter in every event; a scenario may mix in minimum-bias events (the
+// trigger-rate sample, hard_scatter_fraction < 1), whose "primary" vertex is one more
+// minimum-bias interaction: in the training and test sets those would be labelled primary
+// although no trigger wants them, and the mix would change the numbers of every suite.
+physics::GeneratorConfig signal_sample(const physics::GeneratorConfig& g);
+
+// Generates every experience's data (from signal_sample(generator)), experiences in parallel on up
+// to `threads` threads. Each experience's stream has its own generator seeded from seed, so the
+// data do not depend on the thread count and two streams never share collisions. The test sets are
+// one set of collisions, measured under each experience's conditions (the generator keeps
+// collisions apart from their measurement): a paired comparison, so a step between experiences is
+// the detector's change, not a change of sample.
 std::vector<ExperienceData> make_experiences(const std::vector<ExperienceSpec>& specs,
                                              const physics::GeneratorConfig& generator,
                                              const DataSizes& sizes, uint64_t seed, int threads);
 
-// Undegraded labelled tracks from n_events events of the named stream ("pretrain",
-// "convergence-train", ...): what pre-training, convergence and speed runs use.
+// Undegraded labelled tracks (signal_sample(generator)) from n_events events of the named stream
+// ("pretrain", "convergence-train", ...): what pre-training, convergence and speed runs use.
 trigger::TrainingSet make_undegraded_set(const physics::GeneratorConfig& generator, int n_events,
                                          uint64_t seed, const std::string& stream);
 

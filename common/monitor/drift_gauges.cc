@@ -10,6 +10,19 @@ constexpr char kLevelAuc[] = "l1t_monitor_level_auc";
 constexpr char kLevelEfficiency[] = "l1t_monitor_level_pv_efficiency";
 constexpr char kLevelPileup[] = "l1t_monitor_level_pu_acceptance";
 constexpr char kEfficiencyHelp[] = "PV-track efficiency per degradation level at the working point";
+constexpr char kTriggerEff[] = "l1t_monitor_level_trigger_efficiency";
+constexpr char kTriggerEffHelp[] =
+    "HT trigger efficiency on the signal sample per level, at the working point";
+constexpr char kTriggerAtRate[] = "l1t_monitor_level_trigger_efficiency_at_rate";
+constexpr char kTriggerAtRateHelp[] =
+    "HT trigger efficiency on the signal sample per level, HT threshold re-tuned on the level for "
+    "the target minimum-bias share";
+constexpr char kTriggerRate[] = "l1t_monitor_level_trigger_rate_hertz";
+constexpr char kTriggerRateHelp[] =
+    "HT trigger rate on minimum bias per level, at the working point";
+constexpr char kHtRes[] = "l1t_monitor_level_ht_resolution_ratio";
+constexpr char kHtResHelp[] =
+    "RMS of (track HT - true primary track HT) / true, signal sample, per level";
 constexpr char kPileupHelp[] =
     "Pile-up track acceptance per degradation level at the working point";
 
@@ -40,7 +53,10 @@ DriftGauges::DriftGauges(metrics::Metrics& m)
                        "Events missing next to a weight-version change")),
       working_point_(m.gauge("l1t_monitor_working_point_threshold",
                              "Score threshold where the frozen model keeps the target share of "
-                             "pile-up tracks on undegraded events")) {}
+                             "pile-up tracks on undegraded events")),
+      ht_threshold_(m.gauge("l1t_monitor_trigger_ht_threshold_gev",
+                            "Track-HT threshold where the frozen model accepts the target share "
+                            "of undegraded minimum-bias events")) {}
 
 void DriftGauges::update(const trigger::DecisionMonitor& m) {
   advance(joined_, m.joined(), &joined_seen_);
@@ -82,6 +98,20 @@ void DriftGauges::update(const trigger::DecisionMonitor& m) {
                                      "FastHisto vertices within 0.5 cm of the truth, per level",
                                      {{"level", l}});
       s.pu_frozen = &metrics_.gauge(kLevelPileup, kPileupHelp, {{"model", "frozen"}, {"level", l}});
+      s.trig_live =
+          &metrics_.gauge(kTriggerEff, kTriggerEffHelp, {{"model", "live"}, {"level", l}});
+      s.trig_frozen =
+          &metrics_.gauge(kTriggerEff, kTriggerEffHelp, {{"model", "frozen"}, {"level", l}});
+      s.rate_live =
+          &metrics_.gauge(kTriggerRate, kTriggerRateHelp, {{"model", "live"}, {"level", l}});
+      s.rate_frozen =
+          &metrics_.gauge(kTriggerRate, kTriggerRateHelp, {{"model", "frozen"}, {"level", l}});
+      s.at_rate_live =
+          &metrics_.gauge(kTriggerAtRate, kTriggerAtRateHelp, {{"model", "live"}, {"level", l}});
+      s.at_rate_frozen =
+          &metrics_.gauge(kTriggerAtRate, kTriggerAtRateHelp, {{"model", "frozen"}, {"level", l}});
+      s.ht_res_live = &metrics_.gauge(kHtRes, kHtResHelp, {{"model", "live"}, {"level", l}});
+      s.ht_res_frozen = &metrics_.gauge(kHtRes, kHtResHelp, {{"model", "frozen"}, {"level", l}});
       it = levels_.emplace(level, s).first;
     }
     const LevelSeries& s = it->second;
@@ -97,8 +127,20 @@ void DriftGauges::update(const trigger::DecisionMonitor& m) {
     s.pu_live->Set(f.live.negative_acceptance);
     s.pu_frozen->Set(f.frozen.negative_acceptance);
     s.vertex_eff->Set(score.vertex_efficiency());
+    const trigger::HtTrigger& t = m.trigger();
+    if (const auto tl = t.levels().find(level); tl != t.levels().end()) {
+      s.trig_live->Set(t.efficiency(tl->second, tl->second.live).share);
+      s.trig_frozen->Set(t.efficiency(tl->second, tl->second.frozen).share);
+      s.rate_live->Set(t.rate(tl->second, tl->second.live).hz);
+      s.rate_frozen->Set(t.rate(tl->second, tl->second.frozen).hz);
+      s.at_rate_live->Set(t.efficiency_at_rate(tl->second.live).share);
+      s.at_rate_frozen->Set(t.efficiency_at_rate(tl->second.frozen).share);
+      s.ht_res_live->Set(tl->second.live.ht.rms());
+      s.ht_res_frozen->Set(tl->second.frozen.ht.rms());
+    }
   }
   if (const auto wp = m.working_point()) working_point_.Set(wp->threshold);
+  if (const auto ht = m.trigger().ht_threshold_gev()) ht_threshold_.Set(*ht);
 }
 
 }  // namespace l1t::monitor

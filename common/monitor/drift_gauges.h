@@ -1,6 +1,7 @@
 // The monitor's view of drift as Prometheus series: rolling and per-level accuracy and AUC of
 // the live and the frozen model, PV-track efficiency and pile-up acceptance at the working
-// point, the degradation in force and the weight version deciding.
+// point, the HT trigger's efficiency, rate and HT resolution, the degradation in force and the
+// weight version deciding.
 #pragma once
 
 #include <map>
@@ -21,6 +22,8 @@ class DriftGauges {
   struct LevelSeries {
     prometheus::Gauge *acc_live, *acc_frozen, *auc_live, *auc_frozen, *events, *smear;
     prometheus::Gauge *eff_live, *eff_frozen, *pu_live, *pu_frozen, *vertex_eff;
+    prometheus::Gauge *trig_live, *trig_frozen, *rate_live, *rate_frozen, *ht_res_live,
+        *ht_res_frozen, *at_rate_live, *at_rate_frozen;
   };
   metrics::Metrics& metrics_;
   prometheus::Counter& joined_;
@@ -33,6 +36,7 @@ class DriftGauges {
   prometheus::Gauge& version_;
   prometheus::Gauge& missing_;
   prometheus::Gauge& working_point_;
+  prometheus::Gauge& ht_threshold_;
   std::map<uint32_t, LevelSeries> levels_;
   uint64_t joined_seen_ = 0, unmatched_seen_ = 0, mismatched_seen_ = 0;
 };

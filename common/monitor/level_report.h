@@ -12,6 +12,9 @@
 namespace l1t::monitor {
 
 nlohmann::json working_point_json(const trigger::DecisionMonitor& m);
+// The HT trigger's menu: its HT threshold, the minimum-bias share it was set for, on how many
+// undegraded minimum-bias events, and the collision rate the rates assume.
+nlohmann::json trigger_json(const trigger::DecisionMonitor& m);
 nlohmann::json level_json(const trigger::DecisionMonitor& m, const trigger::LevelScore& level);
 nlohmann::json levels_json(const trigger::DecisionMonitor& m);
 

@@ -11,11 +11,24 @@ prometheus::Histogram& latency_histogram(metrics::Metrics& m) {
                      metrics::latency_buckets());
 }
 
+trigger::TriggerSettings trigger_settings(const config::InferenceSettings& s) {
+  trigger::TriggerSettings t;
+  t.minbias_accept = s.trigger_minbias_accept;
+  t.crossing_rate_hz = s.bunch_crossing_rate_hz;
+  t.filled_bunch_fraction = s.filled_bunch_fraction;
+  return t;
+}
+
 }  // namespace
 
-MonitorNode::MonitorNode(metrics::Metrics& metrics, double threshold, double pu_acceptance,
+MonitorNode::MonitorNode(metrics::Metrics& metrics, const config::InferenceSettings& settings,
                          size_t history)
-    : monitor_(threshold, history, pu_acceptance),
+    : MonitorNode(metrics, settings.score_threshold, settings.working_point_pu_acceptance, history,
+                  trigger_settings(settings)) {}
+
+MonitorNode::MonitorNode(metrics::Metrics& metrics, double threshold, double pu_acceptance,
+                         size_t history, trigger::TriggerSettings trigger)
+    : monitor_(threshold, history, pu_acceptance, 0.5, trigger),
       latency_(latency_histogram(metrics), metrics::latency_buckets()),
       gauges_(metrics) {}
 
@@ -26,6 +39,11 @@ void MonitorNode::on_decision(const v1::Decision& decision) {
 }
 
 void MonitorNode::on_truth(const v1::Truth& truth) { monitor_.on_truth(truth); }
+
+void MonitorNode::finish() {
+  monitor_.fix_working_point();
+  flush();
+}
 
 void MonitorNode::flush() {
   gauges_.update(monitor_);
@@ -40,6 +58,7 @@ nlohmann::json MonitorNode::stats() const {
           {"decision_latency_p50_s", monitor_.latency_quantile(0.5)},
           {"decision_latency_p99_s", monitor_.latency_quantile(0.99)},
           {"working_point", working_point_json(monitor_)},
+          {"trigger", trigger_json(monitor_)},
           {"levels", levels_json(monitor_)}};
 }
 

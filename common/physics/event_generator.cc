@@ -33,7 +33,17 @@ EventGenerator::EventGenerator(const GeneratorConfig& cfg, uint64_t seed)
       rng_(seed),
       smear_rng_(splitmix64(seed ^ 0x5eed5eed5eed5eedULL)),
       stub_rng_(splitmix64(seed ^ 0x57b557b557b557b5ULL)),
-      shuffle_rng_(splitmix64(seed ^ 0x5a0ff1e55a0ff1e5ULL)) {
+      shuffle_rng_(splitmix64(seed ^ 0x5a0ff1e55a0ff1e5ULL)),
+      quality_rng_(splitmix64(seed ^ 0x9a11779a11779a11ULL)),
+      material_rng_(splitmix64(seed ^ 0x3a7e3a7e3a7e3a7eULL)),
+      fake_rng_(splitmix64(seed ^ 0xfa4efa4efa4efa4eULL)) {
+  quality_.fake_chi2_scale = cfg_.quality_fake_chi2_scale;
+  quality_.fake_bend_chi2_scale = cfg_.quality_fake_bend_chi2_scale;
+  quality_.missing_stub_scale = cfg_.quality_missing_stub_scale;
+  quality_.missing_ps_z_scale = cfg_.quality_missing_ps_z_scale;
+  quality_.mva_offset = cfg_.quality_mva_offset;
+  quality_.mva_stub_weight = cfg_.quality_mva_stub_weight;
+  quality_.mva_chi2_weight = cfg_.quality_mva_chi2_weight;
   cfg_.tsallis_n = std::max(cfg_.tsallis_n, 2.5);  // the tail sampler needs n > 2
   cfg_.z0_res_ms_share = std::clamp(cfg_.z0_res_ms_share, 0.0, 1.0);
   z0_res_hit_share_ = 1 - cfg_.z0_res_ms_share;
@@ -64,7 +74,7 @@ double EventGenerator::z0_resolution(double abs_eta, double pt) const {
 }
 
 void EventGenerator::add_particle(double pt, double eta, double phi, double z, Origin origin,
-                                  GeneratedEvent* ev, int charge_sign) {
+                                  GeneratedEvent* ev, int charge_sign, bool hadron) {
   if (truth_) truth_->particles.push_back({pt, eta, phi, z, origin, -1});
   // Cheap early exits on truth far outside acceptance (pT resolution ~1-2 %, eta ~1e-3).
   if (pt < 0.9 * cfg_.pt_min || std::abs(eta) > cfg_.eta_max + 0.05) return;
@@ -78,6 +88,8 @@ void EventGenerator::add_particle(double pt, double eta, double phi, double z, O
     stubs = layers_.stubs(pt, eta, phi, z, charge, conditions_, stub_rng_);
     z0_factor = z0_resolution_factor(stubs.n_ps_z());
     r_phi_factor = r_phi_resolution_factor(stubs.n_stubs());
+    event_stubs_ += stubs.n_stubs();
+    event_crossings_ += kTrackerLayers;
     if (truth_) {
       truth_->particles.back().hit_pattern = stubs.stubs;
       truth_->particles.back().ps_z_pattern = stubs.ps_z;
@@ -99,6 +111,13 @@ void EventGenerator::add_particle(double pt, double eta, double phi, double z, O
   t.z0 = z + z0_res * z0_factor * res * g_z0 + tracker_.z0_shift_cm;
   t.phi0 = wrap_phi(phi + cfg_.phi0_res * r_phi_factor * res * gauss(rng_));
   t.d0 = cfg_.d0_res_cm * r_phi_factor * res * gauss(rng_);
+  // Quality and material: their own engines, drawn for every measured particle.
+  const QualityDraws quality_draws = draw_quality(quality_rng_);
+  const bool interacted = uniform01(material_rng_) < cfg_.material_interaction_prob && hadron;
+  if (truth_) {
+    truth_->particles.back().hadron = hadron;
+    truth_->particles.back().material_lost = interacted;
+  }
   // The fake count follows what the undegraded tracker would accept, so that it (an rng_
   // draw) does not depend on the degradation.
   const double rel0 = cfg_.inv_r_rel_res + cfg_.inv_r_rel_res_per_eta * abs_eta;
@@ -107,7 +126,11 @@ void EventGenerator::add_particle(double pt, double eta, double phi, double z, O
                     pt / (1 + rel0 * g_inv_r) > cfg_.pt_min;
   if (!smear_and_accept(t, eta_m)) return;
   if (cfg_.stub_model && !stubs.found()) return;
+  if (interacted) return;
   t.hit_pattern = stubs.stubs;
+  const QualityInputs quality_in{cfg_.stub_model ? stubs.n_stubs() : kTrackerLayers,
+                                 cfg_.stub_model ? stubs.n_ps_z() : kPsLayers, false};
+  assign_quality(quality_, quality_in, quality_draws, &t);
   if (truth_) truth_->particles.back().track = static_cast<int32_t>(ev->tracks.size());
   ev->tracks.push_back(t);
   ev->origin.push_back(origin);
@@ -163,7 +186,7 @@ void EventGenerator::add_hard_scatter(double z, GeneratedEvent* ev) {
     if (uniform01(rng_) >= cfg_.w_to_track_prob) continue;
     const double pt = cfg_.lepton_pt_min + exponential(rng_, cfg_.lepton_pt_mean_excess);
     const double eta = cfg_.lepton_eta_sigma * gauss(rng_);
-    add_particle(pt, eta, uniform(rng_, -kPi, kPi), z, Origin::kPrimary, ev);
+    add_particle(pt, eta, uniform(rng_, -kPi, kPi), z, Origin::kPrimary, ev, 0, /*hadron=*/false);
   }
   // Underlying event.
   add_minimum_bias(z, cfg_.ue_activity_factor * pu_particles_mean_, Origin::kPrimary, ev);
@@ -188,24 +211,50 @@ void EventGenerator::add_interaction(const ExternalHardScatter& in, double beam_
 
 // Fakes are combinatorial stub matches: any 4 to 6 layers.
 uint8_t EventGenerator::fake_hit_pattern() {
+  // Drawn in the parametric tracker too, so that fake_rng_ runs the same in both.
+  uint8_t p = static_cast<uint8_t>(fake_rng_() >> 58);  // 6 random bits
   if (!cfg_.stub_model) return 0;
-  uint8_t p = static_cast<uint8_t>(stub_rng_() >> 58);  // 6 random bits
   for (int layer = 0; std::popcount(p) < kMinStubs; ++layer) p |= uint8_t{1} << layer;
   return p;
 }
 
 void EventGenerator::add_fakes(GeneratedEvent* ev) {
   const double f = std::clamp(cfg_.fake_fraction, 0.0, 0.5);
-  const int n = poisson(rng_, f / (1 - f) * static_cast<double>(in_acceptance_));
+  const double occupancy = static_cast<double>(in_acceptance_);
+  const double p = cfg_.fake_occupancy_power;
+  double mean = f / (1 - f) * occupancy;
+  if (cfg_.fake_nominal_occupancy > 0 && occupancy > 0) {
+    mean *= std::pow(occupancy / cfg_.fake_nominal_occupancy, p - 1);
+  }
+  if (cfg_.stub_model && event_crossings_ > 0) {
+    const double rho = static_cast<double>(event_stubs_) /
+                       (static_cast<double>(event_crossings_) * cfg_.stub_efficiency);
+    mean *= std::pow(rho, p);
+  }
+  const int n = poisson(fake_rng_, mean);
+  const double z0_sigma = cfg_.fake_z0_sigma_factor * cfg_.beam_sigma_z_cm;
   for (int i = 0; i < n; ++i) {
     Track t;
-    const double pt = cfg_.pt_min + exponential(rng_, cfg_.fake_pt_mean_excess);
-    t.inv_r = random_sign(rng_) * kPtFromInvR / pt;
-    t.phi0 = uniform(rng_, -kPi, kPi);
-    t.tan_lambda = std::sinh(uniform(rng_, -cfg_.eta_max, cfg_.eta_max));
-    t.z0 = uniform(rng_, -cfg_.z0_max, cfg_.z0_max);
-    t.d0 = cfg_.fake_d0_sigma_cm * gauss(rng_);
+    const double pt = cfg_.pt_min + exponential(fake_rng_, cfg_.fake_pt_mean_excess);
+    t.inv_r = random_sign(fake_rng_) * kPtFromInvR / pt;
+    t.phi0 = uniform(fake_rng_, -kPi, kPi);
+    t.tan_lambda = std::sinh(uniform(fake_rng_, -cfg_.eta_max, cfg_.eta_max));
+    // The luminous region, widened, inside the acceptance (redrawn: ~2 % at the defaults);
+    // flat as before when the factor is 0.
+    t.z0 = uniform(fake_rng_, -cfg_.z0_max, cfg_.z0_max);
+    for (int tries = 0; z0_sigma > 0 && tries < 100; ++tries) {
+      const double z = z0_sigma * gauss(fake_rng_);
+      if (std::abs(z) < cfg_.z0_max) {
+        t.z0 = z;
+        break;
+      }
+    }
+    t.d0 = cfg_.fake_d0_sigma_cm * gauss(fake_rng_);
     t.hit_pattern = fake_hit_pattern();
+    const int n_stubs = cfg_.stub_model ? std::popcount(t.hit_pattern) : kTrackerLayers;
+    const int n_ps =
+        cfg_.stub_model ? std::popcount(static_cast<unsigned>(t.hit_pattern & 0x7u)) : kPsLayers;
+    assign_quality(quality_, {n_stubs, n_ps, true}, draw_quality(fake_rng_), &t);
     // Fakes are drawn inside the acceptance; only a smear can take one out (no rng_ draw is
     // skipped, so the collisions stay the same).
     if (additive_smear_ != 0 && !smear_and_accept(t, t.eta())) continue;
@@ -228,10 +277,13 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
     conditions_ = StubConditions(tracker_, 0.9 * cfg_.pt_min);  // add_particle's early exit
   }
   in_acceptance_ = 0;
+  event_stubs_ = 0;
+  event_crossings_ = 0;
   out->tracks.clear();
   out->origin.clear();
   const double beam_z = cfg_.beam_sigma_z_cm * gauss(rng_);
   out->pv_z0 = beam_z;
+  out->minimum_bias = false;
   if (external_) {
     out->pv_z0 = beam_z + external_->vertex_z_cm;
     add_interaction(*external_, beam_z, Origin::kPrimary, out);
@@ -240,6 +292,7 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
              uniform01(rng_) < cfg_.hard_scatter_fraction) {  // no draw at 1: same bytes
     add_hard_scatter(out->pv_z0, out);
   } else {
+    out->minimum_bias = true;
     add_minimum_bias_interaction(out->pv_z0, Origin::kPrimary, out);
   }
   const int n_pu = poisson(rng_, cfg_.pileup_mean);

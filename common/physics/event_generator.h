@@ -18,7 +18,14 @@
 //      r-phi parameters' by the stub count), the state's outer-tracker degradation
 //      (tracker_degradation.h), in additive mode the state's smear (smear.h), then the L1
 //      acceptance cut on the measured values (pT > pt_min, |eta| < eta_max, |z0| < z0_max);
-//   4. a few fake tracks with random parameters (in additive mode smeared and cut the same way);
+//      a share material_interaction_prob of the charged hadrons (not the W's leptons) is lost
+//      to nuclear interactions and leaves no track; every track gets its quality (chi2s, bend
+//      chi2, MVA: track_quality.h) from its stubs;
+//   4. fake tracks: their number follows the occupancy (tracks in kinematic acceptance) to the
+//      power fake_occupancy_power relative to the nominal PU-200 occupancy, and the stub
+//      density (stub losses remove the stubs fakes are made of) to the same power; z0 follows
+//      the luminous region (widened), random other parameters, fake quality (in additive mode
+//      smeared and cut the same way);
 //   5. a shuffle, so that track order carries no truth; in relative mode the state's smear,
 //      after acceptance, as it always was (its events are the bytes of before the modes);
 //   6. digitisation (track_word.h).
@@ -38,15 +45,17 @@
 //
 // Determinism: one seed gives identical bytes on one platform (the samplers are this
 // library's own, not <random>'s; only libm's last-bit behaviour could differ elsewhere).
-// The smear, the stubs and the shuffle draw from their own engines (seeded from the same
-// seed), and the tracker degradations only scale draws or drop tracks after all of a
-// particle's draws, so the physics of event i depends neither on the smear schedule nor on
-// the tracker degradation: two runs with one seed see the same collisions, differently
-// measured. (The fake count follows the tracks in kinematic acceptance before the stub
-// requirement and before the smear, for the same reason. The additive smear draws five numbers
-// for every particle the tracker measures, found or not, so a particle's smear does not depend
-// on the tracker degradation either.) The detector map of the tracker degradations (which
-// modules are dead) is drawn from the seed too, once.
+// The smear, the stubs, the track quality, the material interactions, the fakes and the shuffle
+// draw from their own engines (seeded from the same seed), and the tracker degradations only
+// scale draws or drop tracks after all of a particle's draws, so the physics of event i depends
+// neither on the smear schedule nor on the tracker degradation: two runs with one seed see the
+// same collisions (rng_), differently measured. (The additive smear draws five numbers, the
+// quality three and the material one for every particle the tracker measures, found or not, so
+// a particle's smear, quality draws and nuclear interaction do not depend on the tracker
+// degradation either. The fakes respond to the degradation through the stub density, so they
+// draw everything, count included, from fake_rng_ alone: how many there are does not move
+// rng_.) The detector map of the tracker degradations (which modules are dead) is drawn from
+// the seed too, once.
 #pragma once
 
 #include <array>
@@ -58,6 +67,7 @@
 #include "common/physics/rng.h"
 #include "common/physics/smear.h"
 #include "common/physics/track.h"
+#include "common/physics/track_quality.h"
 #include "common/physics/tracker_degradation.h"
 #include "common/physics/tracker_layers.h"
 
@@ -127,6 +137,31 @@ struct GeneratorConfig {
   double fake_fraction = 0.02;       // fakes / all tracks (combinatorial stub matches)
   double fake_pt_mean_excess = 3.0;  // fake pT = pt_min + Exp(mean) [GeV]: mostly soft
   double fake_d0_sigma_cm = 0.5;     // fakes do not point back to the beam line
+  // Combinatorics: fakes are random stub combinations, so their number grows faster than the
+  // occupancy: mean = f/(1-f) N (N / N_nom)^(p-1) rho^p, N the tracks in kinematic acceptance,
+  // N_nom its mean in the nominal sample (tt-bar at PU 200, seed 1) and rho the event's stub
+  // density relative to the undegraded tracker (fewer stubs, fewer combinations to fake from).
+  double fake_occupancy_power = 2.0;
+  double fake_nominal_occupancy = 263;
+  // Fakes' z0 ~ N(0, factor x beam_sigma_z_cm), inside |z0| < z0_max: their stubs are real
+  // stubs of particles from the luminous region, mixed across vertices (and 2S stubs give z only
+  // to the 5 cm strip), so they spread wider than it but not flat.
+  double fake_z0_sigma_factor = 1.5;
+
+  // --- Material ---
+  // Charged hadrons lost to nuclear interactions before the outer tracker's last layers (no
+  // track): CMS measured ~ 5-10 % of pions interacting in the tracker (JINST 9 (2014) P10009,
+  // pion vs muon efficiency); the Phase-2 tracker's lighter material gives the low end.
+  double material_interaction_prob = 0.05;
+
+  // --- Track quality (track_quality.h) ---
+  double quality_fake_chi2_scale = 8.0;
+  double quality_fake_bend_chi2_scale = 4.0;
+  double quality_missing_stub_scale = 0.5;
+  double quality_missing_ps_z_scale = 1.0;
+  double quality_mva_offset = 3.0;
+  double quality_mva_stub_weight = 0.25;
+  double quality_mva_chi2_weight = 0.8;
 
   // --- Layered tracker ---
   // false: the purely parametric tracker (every particle in acceptance is found, no stub
@@ -175,6 +210,11 @@ struct GeneratedParticle {
   // whether the tracker model was asked about it at all (it crossed all six layers).
   uint8_t rail_lost_pattern = 0;
   bool reached_tracker = false;
+  // A charged hadron (jets, underlying event, pile-up, external particles, which carry no
+  // particle id) rather than a lepton from a W, and whether a nuclear interaction in the
+  // tracker material took it (no track).
+  bool hadron = false;
+  bool material_lost = false;
 };
 
 // Particle-level truth of one event: every particle handed to the tracker model, i.e. all
@@ -228,8 +268,9 @@ class EventGenerator {
   bool smear_and_accept(Track& t, double eta);
   // Measures a particle with the tracker model and keeps it if it passes the acceptance.
   // charge: +-1 from an external source, 0 to draw it.
+  // hadron: subject to the material's nuclear interactions (all but the W's leptons).
   void add_particle(double pt, double eta, double phi, double z, Origin origin, GeneratedEvent* ev,
-                    int charge = 0);
+                    int charge = 0, bool hadron = true);
   void add_interaction(const ExternalHardScatter& in, double beam_z, Origin origin,
                        GeneratedEvent* ev);
   uint8_t fake_hit_pattern();
@@ -238,15 +279,21 @@ class EventGenerator {
 
   GeneratorConfig cfg_;
   TrackerLayers layers_;
-  Rng rng_;                     // physics and tracker resolution
-  Rng smear_rng_;               // degradation only
-  Rng stub_rng_;                // stubs and fake hit patterns
-  Rng shuffle_rng_;             // track order
-  TrackerDegradation tracker_;  // of the event being generated (the state's)
-  double additive_smear_ = 0;   // the state's smear if its mode is additive, else 0
-  StubConditions conditions_;   // tracker_, prepared for the stub model
-  int64_t in_acceptance_ = 0;   // tracks that passed the kinematic cuts, found or not
-  double pu_particles_mean_;    // per pile-up interaction, above pt_min, |eta| < eta_gen_max
+  Rng rng_;                      // physics and tracker resolution
+  Rng smear_rng_;                // degradation only
+  Rng stub_rng_;                 // stubs and fake hit patterns
+  Rng shuffle_rng_;              // track order
+  Rng quality_rng_;              // track quality: three numbers per measured particle
+  Rng material_rng_;             // nuclear interactions: one number per measured particle
+  Rng fake_rng_;                 // fakes: count, parameters, hit patterns, quality
+  TrackQualityConfig quality_;   // from cfg_
+  TrackerDegradation tracker_;   // of the event being generated (the state's)
+  double additive_smear_ = 0;    // the state's smear if its mode is additive, else 0
+  StubConditions conditions_;    // tracker_, prepared for the stub model
+  int64_t in_acceptance_ = 0;    // tracks that passed the kinematic cuts, found or not
+  int64_t event_stubs_ = 0;      // stubs of the particles the stub model measured
+  int64_t event_crossings_ = 0;  // their layer crossings (6 per particle)
+  double pu_particles_mean_;     // per pile-up interaction, above pt_min, |eta| < eta_gen_max
   double exp_minus_pu_mean_;
   double z0_res_hit_share_ = 1;      // 1 - z0_res_ms_share
   GeneratorTruth* truth_ = nullptr;  // set only during a next() that records particles

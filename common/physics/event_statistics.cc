@@ -61,6 +61,14 @@ void EventStatistics::add(const GeneratedEvent& ev, const GeneratorTruth& truth)
   tracks_sq_ += n * n;
   for (size_t i = 0; i < ev.tracks.size(); ++i) {
     stubs_ += static_cast<uint64_t>(std::popcount(ev.tracks[i].hit_pattern));
+    const Track& t = ev.tracks[i];
+    QualitySums& q = quality_[std::min<size_t>(static_cast<size_t>(ev.origin[i]), 2)];
+    ++q.tracks;
+    q.chi2_rphi += t.chi2_rphi;
+    q.chi2_rz += t.chi2_rz;
+    q.bend_chi2 += t.bend_chi2;
+    q.mva += t.mva_quality;
+    ++q.mva_histogram[std::min<size_t>(t.mva_quality, 7)];
     switch (ev.origin[i]) {
       case Origin::kPrimary: {
         ++primary_;
@@ -77,6 +85,12 @@ void EventStatistics::add(const GeneratedEvent& ev, const GeneratorTruth& truth)
     }
   }
   for (const GeneratedParticle& p : truth.particles) {
+    // The material draw is made for every particle past the generator's early exit; counted
+    // where the tracker model measured it (the stub model's particles).
+    if (p.hadron && p.reached_tracker) {
+      ++material_hadrons_;
+      material_lost_ += p.material_lost;
+    }
     if (p.reached_tracker) {
       ++tracker_particles_;
       for (int layer = 0; layer < kTrackerLayers; ++layer) {
@@ -166,6 +180,23 @@ EventStatisticsSummary EventStatistics::summary(int level, double smear) const {
   s.fasthisto_efficiency = ratio(static_cast<double>(vertex_found_), n_ev);
   s.fasthisto_resolution_cm =
       std::sqrt(ratio(vertex_residual_sq_, static_cast<double>(vertex_found_)));
+  for (Origin o : {Origin::kPrimary, Origin::kPileup, Origin::kFake}) {
+    const QualitySums& q = quality_[static_cast<size_t>(o)];
+    QualityByOrigin b;
+    b.origin = o;
+    b.tracks = q.tracks;
+    const double n = static_cast<double>(q.tracks);
+    b.chi2_rphi_mean = ratio(q.chi2_rphi, n);
+    b.chi2_rz_mean = ratio(q.chi2_rz, n);
+    b.bend_chi2_mean = ratio(q.bend_chi2, n);
+    b.mva_mean = ratio(q.mva, n);
+    b.mva_histogram = q.mva_histogram;
+    s.quality.push_back(b);
+  }
+  s.material_hadrons = material_hadrons_;
+  s.material_lost = material_lost_;
+  s.material_lost_fraction =
+      ratio(static_cast<double>(material_lost_), static_cast<double>(material_hadrons_));
   return s;
 }
 
@@ -203,6 +234,18 @@ nlohmann::json widths_json(const SmearWidths& w, double scale) {
           {"d0", scale * w.d0}};
 }
 
+static const char* origin_name(Origin o) {
+  switch (o) {
+    case Origin::kPrimary:
+      return "primary";
+    case Origin::kPileup:
+      return "pileup";
+    case Origin::kFake:
+      return "fake";
+  }
+  return "?";
+}
+
 nlohmann::json to_json(const EventStatisticsSummary& s) {
   nlohmann::json eff = nlohmann::json::array();
   for (const EfficiencyBin& b : s.efficiency_vs_pt) {
@@ -233,6 +276,15 @@ nlohmann::json to_json(const EventStatisticsSummary& s) {
                       {"rail_lost", l.rail_lost},
                       {"rail_lost_fraction", l.rail_lost_fraction}});
   }
+  nlohmann::json quality = nlohmann::json::object();
+  for (const QualityByOrigin& q : s.quality) {
+    quality[origin_name(q.origin)] = {{"tracks", q.tracks},
+                                      {"chi2_rphi_mean", q.chi2_rphi_mean},
+                                      {"chi2_rz_mean", q.chi2_rz_mean},
+                                      {"bend_chi2_mean", q.bend_chi2_mean},
+                                      {"mva_mean", q.mva_mean},
+                                      {"mva_histogram", q.mva_histogram}};
+  }
   nlohmann::json j = {{"events", s.events},
                       {"level", s.level},
                       {"smear", s.smear},
@@ -254,7 +306,11 @@ nlohmann::json to_json(const EventStatisticsSummary& s) {
                       {"z0_resolution_vs_eta", res},
                       {"fasthisto_window_cm", s.vertex_window_cm},
                       {"fasthisto_efficiency", s.fasthisto_efficiency},
-                      {"fasthisto_resolution_cm", s.fasthisto_resolution_cm}};
+                      {"fasthisto_resolution_cm", s.fasthisto_resolution_cm},
+                      {"quality", quality},
+                      {"material_hadrons", s.material_hadrons},
+                      {"material_lost", s.material_lost},
+                      {"material_lost_fraction", s.material_lost_fraction}};
   if (s.smear_mode == SmearMode::kAdditive) {
     j["smear_step"] = s.smear / kSmearStep;
     j["smear_sigma"] = widths_json(s.smear_widths, s.smear / kSmearStep);
@@ -301,6 +357,21 @@ std::string format_table(const EventStatisticsSummary& s) {
   }
   add("FastHisto vertex      efficiency %.4f (within %.2f cm), resolution %.4f cm\n",
       s.fasthisto_efficiency, s.vertex_window_cm, s.fasthisto_resolution_cm);
+  add("charged hadrons lost to nuclear interactions: %llu of %llu (%.4f)\n",
+      static_cast<unsigned long long>(s.material_lost),
+      static_cast<unsigned long long>(s.material_hadrons), s.material_lost_fraction);
+  add("\ntrack quality (word values: chi2/dof bin lower edges, MVA 0-7)\n");
+  add("  %-8s %9s %9s %9s %9s %6s  %s\n", "origin", "tracks", "chi2 rphi", "chi2 rz", "bend chi2",
+      "MVA", "MVA histogram 0..7 (fraction)");
+  for (const QualityByOrigin& q : s.quality) {
+    add("  %-8s %9llu %9.3f %9.3f %9.3f %6.2f ", origin_name(q.origin),
+        static_cast<unsigned long long>(q.tracks), q.chi2_rphi_mean, q.chi2_rz_mean,
+        q.bend_chi2_mean, q.mva_mean);
+    for (uint64_t h : q.mva_histogram) {
+      add(" %.3f", ratio(static_cast<double>(h), static_cast<double>(q.tracks)));
+    }
+    add("\n");
+  }
   add("\ntracking efficiency (all pT: %.4f)\n", s.efficiency_overall);
   add("  %-14s %10s %10s %10s %8s\n", "pT [GeV]", "generated", "tracks", "efficiency", "error");
   for (const EfficiencyBin& b : s.efficiency_vs_pt) {

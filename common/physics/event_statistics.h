@@ -1,6 +1,7 @@
 // What a trigger physicist checks before trusting a sample: multiplicities, the share of tracks
 // from the primary vertex and of fakes, tracking efficiency against generated particles, z0
-// resolution by |eta|, and how well FastHisto finds the primary vertex.
+// resolution by |eta|, how well FastHisto finds the primary vertex, the track quality the word
+// carries per origin (track_quality.h) and the charged hadrons lost in the tracker material.
 //
 // EventStatistics accumulates events (with their particle truth) and summarises them;
 // describe_events() generates N events and does both. No sockets: the emulator's --describe
@@ -64,6 +65,18 @@ struct LayerStubBin {
   double rail_lost_fraction = 0;  // rail_lost / crossings
 };
 
+// The track word's quality fields over the tracks of one origin (their word values: chi2s are
+// bin lower edges, track_quality.h).
+struct QualityByOrigin {
+  Origin origin = Origin::kPileup;
+  uint64_t tracks = 0;
+  double chi2_rphi_mean = 0;
+  double chi2_rz_mean = 0;
+  double bend_chi2_mean = 0;
+  double mva_mean = 0;                      // mean MVA quality bin (0-7)
+  std::array<uint64_t, 8> mva_histogram{};  // tracks per MVA quality 0..7
+};
+
 struct EventStatisticsSummary {
   uint64_t events = 0;
   int level = 0;
@@ -90,6 +103,12 @@ struct EventStatisticsSummary {
   double vertex_window_cm = 0;
   double fasthisto_efficiency = 0;     // events with |z_FH - z_PV| < vertex_window_cm
   double fasthisto_resolution_cm = 0;  // RMS of z_FH - z_PV over those events
+  // Track quality per origin: primary, pile-up, fake (in that order).
+  std::vector<QualityByOrigin> quality;
+  // Charged hadrons the tracker model measured, and those a nuclear interaction took.
+  uint64_t material_hadrons = 0;
+  uint64_t material_lost = 0;
+  double material_lost_fraction = 0;
 };
 
 class EventStatistics {
@@ -115,6 +134,13 @@ class EventStatistics {
   std::vector<std::vector<float>> z0_residuals_;  // per |eta| bin, kept for the quantiles
   uint64_t vertex_found_ = 0;
   double vertex_residual_sq_ = 0;
+  struct QualitySums {
+    uint64_t tracks = 0;
+    double chi2_rphi = 0, chi2_rz = 0, bend_chi2 = 0, mva = 0;
+    std::array<uint64_t, 8> mva_histogram{};
+  };
+  std::array<QualitySums, 3> quality_{};  // by Origin value
+  uint64_t material_hadrons_ = 0, material_lost_ = 0;
 };
 
 // Generates n events with a fresh generator (config and seed) under one degradation state

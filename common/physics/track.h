@@ -21,6 +21,12 @@ struct Track {
   // Bit i: a stub in tracker layer i (tracker_layers.h); 0 when unknown. The word's 7-bit
   // hit-pattern field carries it.
   uint8_t hit_pattern = 0;
+  // Track quality (track_quality.h): chi2/dof of the r-phi and r-z fits and the bend chi2/dof
+  // (after the word, its bins' lower edges), and the 3-bit MVA quality 0-7 (higher: better).
+  uint8_t mva_quality = 0;
+  float chi2_rphi = 0;
+  float chi2_rz = 0;
+  float bend_chi2 = 0;
 
   double pt() const { return kPtFromInvR / std::max(std::abs(inv_r), 1e-12); }
   double eta() const { return std::asinh(tan_lambda); }
@@ -51,6 +57,9 @@ struct GeneratedEvent {
   std::vector<Track> tracks;   // digitised to L1 track-word precision
   std::vector<Origin> origin;  // truth, one per track
   double pv_z0 = 0;            // true primary-vertex z [cm]
+  // The primary vertex is one more minimum-bias interaction, no hard scatter: the trigger's
+  // rate sample (GeneratorConfig::hard_scatter_fraction).
+  bool minimum_bias = false;
 };
 
 }  // namespace l1t::physics

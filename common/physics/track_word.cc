@@ -10,6 +10,8 @@
 #include <immintrin.h>
 #endif
 
+#include "common/physics/track_quality.h"
+
 namespace l1t::physics {
 namespace {
 
@@ -61,14 +63,25 @@ inline uint64_t hit_pattern_bits(const Track& t) {
   return (uint64_t{t.hit_pattern} & ((1u << kHitPatternBits) - 1)) << kHitPatternPos;
 }
 
+// The quality fields: the chi2 bins, the MVA quality and the hit pattern, in both halves.
+inline uint64_t quality_bits_lo(const Track& t) {
+  const uint64_t mva = std::min<uint64_t>(t.mva_quality, (1u << kMvaQualityBits) - 1);
+  return hit_pattern_bits(t) | mva << kMvaQualityPos |
+         uint64_t{quality_bin(t.bend_chi2, kBendChi2Bins)} << kBendChi2Pos |
+         uint64_t{quality_bin(t.chi2_rz, kChi2RZBins)} << kChi2RZPos;
+}
+inline uint64_t quality_bits_hi(const Track& t) {
+  return uint64_t{quality_bin(t.chi2_rphi, kChi2RPhiBins)} << (kChi2RPhiPos - 64);
+}
+
 // The portable packer; the AVX2 one below must give the same bits (see the tests).
 inline Word to_word_scalar(const Track& t) {
   Word w;
   w.lo = encode(t.d0, kD0Field) << kD0Field.lsb_pos | encode(t.z0, kZ0Field) << kZ0Field.lsb_pos |
-         encode(t.tan_lambda, kTanLField) << kTanLField.lsb_pos | hit_pattern_bits(t);
+         encode(t.tan_lambda, kTanLField) << kTanLField.lsb_pos | quality_bits_lo(t);
   const uint64_t hi = encode(wrap_phi(t.phi0), kPhi0Field) << (kPhi0Field.lsb_pos - 64) |
                       encode(t.inv_r, kInvRField) << (kInvRField.lsb_pos - 64) |
-                      uint64_t{1} << (kValidBit - 64);
+                      uint64_t{1} << (kValidBit - 64) | quality_bits_hi(t);
   w.hi = static_cast<uint32_t>(hi);
   return w;
 }
@@ -107,10 +120,10 @@ inline Word to_word(const Track& t) {
   };
   Word w;
   w.lo = encode(t.d0, kD0Field) << kD0Field.lsb_pos | raw(3) << kZ0Field.lsb_pos |
-         raw(2) << kTanLField.lsb_pos | hit_pattern_bits(t);
-  w.hi =
-      static_cast<uint32_t>(raw(1) << (kPhi0Field.lsb_pos - 64) |
-                            raw(0) << (kInvRField.lsb_pos - 64) | uint64_t{1} << (kValidBit - 64));
+         raw(2) << kTanLField.lsb_pos | quality_bits_lo(t);
+  w.hi = static_cast<uint32_t>(raw(1) << (kPhi0Field.lsb_pos - 64) |
+                               raw(0) << (kInvRField.lsb_pos - 64) |
+                               uint64_t{1} << (kValidBit - 64) | quality_bits_hi(t));
   return w;
 }
 #else
@@ -132,6 +145,12 @@ inline Track from_word(const Word& w) {
   t.phi0 = decode(field_hi(w, kPhi0Field), kPhi0Field);
   t.inv_r = decode(field_hi(w, kInvRField), kInvRField);
   t.hit_pattern = static_cast<uint8_t>(w.lo >> kHitPatternPos & ((1u << kHitPatternBits) - 1));
+  t.mva_quality = static_cast<uint8_t>(w.lo >> kMvaQualityPos & ((1u << kMvaQualityBits) - 1));
+  t.bend_chi2 =
+      static_cast<float>(kBendChi2Bins[w.lo >> kBendChi2Pos & ((1u << kBendChi2Bits) - 1)]);
+  t.chi2_rz = static_cast<float>(kChi2RZBins[w.lo >> kChi2RZPos & ((1u << kChi2RZBits) - 1)]);
+  t.chi2_rphi =
+      static_cast<float>(kChi2RPhiBins[w.hi >> (kChi2RPhiPos - 64) & ((1u << kChi2RPhiBits) - 1)]);
   return t;
 }
 
@@ -164,6 +183,18 @@ static_assert(kTanLField.lsb_pos + kTanLField.bits + 4 == kPhi0Field.lsb_pos);
 static_assert(kPhi0Field.lsb_pos + kPhi0Field.bits == kInvRField.lsb_pos);
 static_assert(kInvRField.lsb_pos + kInvRField.bits == kValidBit);
 static_assert(kValidBit + 1 == 8 * kTrackWordBytes);
+// And the quality fields fill the gaps: MVA quality, hit pattern, bend chi2 below d0, chi2 r-z
+// between d0 and z0, chi2 r-phi between tan(lambda) and phi0.
+static_assert(kMvaQualityPos + kMvaQualityBits == kHitPatternPos);
+static_assert(kHitPatternPos + kHitPatternBits == kBendChi2Pos);
+static_assert(kBendChi2Pos + kBendChi2Bits == kD0Field.lsb_pos);
+static_assert(kD0Field.lsb_pos + kD0Field.bits == kChi2RZPos);
+static_assert(kChi2RZPos + kChi2RZBits == kZ0Field.lsb_pos);
+static_assert(kTanLField.lsb_pos + kTanLField.bits == kChi2RPhiPos);
+static_assert(kChi2RPhiPos + kChi2RPhiBits == kPhi0Field.lsb_pos);
+static_assert(size_t{1} << kChi2RPhiBits == kChi2RPhiBins.size());
+static_assert(size_t{1} << kChi2RZBits == kChi2RZBins.size());
+static_assert(size_t{1} << kBendChi2Bits == kBendChi2Bins.size());
 
 }  // namespace
 

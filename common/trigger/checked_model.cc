@@ -1,5 +1,6 @@
 #include "common/trigger/checked_model.h"
 
+#include "common/fixed/spec.h"
 #include "common/transport/model_codec.h"
 
 namespace l1t::trigger {
@@ -25,6 +26,24 @@ Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* 
     return Verdict::kStale;
   }
   return check_model_weights(update, deployed, out, why);
+}
+
+std::string_view refusal_reason(const v1::ModelUpdate& update) {
+  for (const auto& layer : update.layers()) {
+    fixed::Spec weight, bias;
+    std::string unused;
+    if (!fixed::parse_spec(layer.weight_precision(), &weight, &unused) ||
+        !fixed::parse_spec(layer.bias_precision(), &bias, &unused)) {
+      return "precision";
+    }
+    for (const auto& [raw, spec] :
+         {std::pair{&layer.weights(), weight}, std::pair{&layer.biases(), bias}}) {
+      for (int64_t v : *raw) {
+        if (v < spec.min_raw() || v > spec.max_raw()) return "weight_range";
+      }
+    }
+  }
+  return "model";
 }
 
 }  // namespace l1t::trigger

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/nn/inference/fixed_model.h"
 #include "l1t/v1/messages.pb.h"
@@ -29,5 +30,12 @@ Verdict check_model_weights(const v1::ModelUpdate& update, const nn::FixedModel*
 // kStale and kRejected, why says what was wrong.
 Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* deployed,
                            uint64_t deployed_version, CheckedModel* out, std::string* why);
+
+// What was wrong with an update that failed check_model_weights, as a metric's reason:
+// "precision" (a layer's weight or bias precision does not parse), "weight_range" (a raw weight
+// or bias outside the integer range of its declared precision: ap_fixed<16,6> holds
+// [-32768, 32767]), else "model" (shape, checksum, footprint and the rest). decode_model refuses
+// all of them already; this only names the cause, so that the counters tell them apart.
+std::string_view refusal_reason(const v1::ModelUpdate& update);
 
 }  // namespace l1t::trigger

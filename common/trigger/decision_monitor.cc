@@ -94,28 +94,49 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
   ls.smear = d.degradation().smear();
   if (ls.events == 0) ls.tracker = tracker_label(d.degradation());
   ++ls.events;
+  const bool reference = ls.smear == 0 && ls.tracker == "none";
+  if (!reference && !ht_.locked()) fix_working_point();  // degraded: the reference is complete
+  const bool minimum_bias = truth.minimum_bias();
+  const double scale = std::ldexp(1.0, -d.score_frac_bits());
+  auto primary = [&](size_t t) {
+    return truth.origin()[t] == static_cast<char>(physics::Origin::kPrimary);
+  };
+  auto live_score = [&](size_t t) { return d.score_live(static_cast<int>(t)) * scale; };
+  auto frozen_score = [&](size_t t) { return d.score_frozen(static_cast<int>(t)) * scale; };
+  // Truths from senders before the HT fields carry no pT: no trigger figures for them.
+  if (static_cast<size_t>(truth.track_pt_size()) == n &&
+      static_cast<size_t>(truth.track_phi_size()) == n) {
+    scored_.resize(n);
+    for (size_t t = 0; t < n; ++t) {
+      scored_[t] = {truth.track_pt(static_cast<int>(t)), truth.track_phi(static_cast<int>(t)),
+                    static_cast<float>(live_score(t)), static_cast<float>(frozen_score(t)),
+                    primary(t)};
+    }
+    ht_.add(level, reference, minimum_bias, scored_);
+    if (!ht_.locked() && ht_.kept_events() >= reference_cap_) fix_working_point();
+  }
+  if (minimum_bias) {  // the rate sample: no track-level figures, no vertex to find
+    ++ls.minimum_bias_events;
+    current_ = ls;
+    return;
+  }
   const double dz = d.pv_z0() - truth.pv_z0();
   if (std::abs(dz) < vertex_window_cm_) {
     ++ls.vertices_found;
     ls.vertex_residual_sq += dz * dz;
   }
-  const double scale = std::ldexp(1.0, -d.score_frac_bits());
   nn::BinaryCounts live, frozen;
   for (size_t t = 0; t < n; ++t) {
-    const bool primary = truth.origin()[t] == static_cast<char>(physics::Origin::kPrimary);
-    const double s_live = d.score_live(static_cast<int>(t)) * scale;
-    const double s_frozen = d.score_frozen(static_cast<int>(t)) * scale;
-    live.add(s_live >= threshold_, primary);
-    frozen.add(s_frozen >= threshold_, primary);
-    ls.live.auc.add(static_cast<float>(s_live), primary);
-    ls.frozen.auc.add(static_cast<float>(s_frozen), primary);
+    const double s_live = live_score(t);
+    const double s_frozen = frozen_score(t);
+    live.add(s_live >= threshold_, primary(t));
+    frozen.add(s_frozen >= threshold_, primary(t));
+    ls.live.auc.add(static_cast<float>(s_live), primary(t));
+    ls.frozen.auc.add(static_cast<float>(s_frozen), primary(t));
   }
-  if (ls.smear == 0 && ls.tracker == "none") {
+  if (reference && !ht_.locked()) {
     ++reference_events_;
-    for (size_t t = 0; t < n; ++t) {
-      const bool primary = truth.origin()[t] == static_cast<char>(physics::Origin::kPrimary);
-      reference_.add(static_cast<float>(d.score_frozen(static_cast<int>(t)) * scale), primary);
-    }
+    for (size_t t = 0; t < n; ++t) reference_.add(static_cast<float>(frozen_score(t)), primary(t));
   }
   ls.live.counts.merge(live);
   ls.frozen.counts.merge(frozen);
@@ -125,7 +146,8 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
 }
 
 double LevelScore::vertex_efficiency() const {
-  return events == 0 ? std::nan("") : static_cast<double>(vertices_found) / events;
+  return signal_events() == 0 ? std::nan("")
+                              : static_cast<double>(vertices_found) / signal_events();
 }
 
 double LevelScore::vertex_resolution_cm() const {
@@ -133,8 +155,15 @@ double LevelScore::vertex_resolution_cm() const {
 }
 
 std::optional<nn::WorkingPoint> DecisionMonitor::working_point() const {
+  if (fixed_) return fixed_;
   if (reference_events_ == 0) return std::nullopt;
   return nn::working_point_for_acceptance(reference_, pu_acceptance_);
+}
+
+void DecisionMonitor::fix_working_point() {
+  if (ht_.locked()) return;
+  fixed_ = working_point();
+  ht_.lock(fixed_ ? std::optional<double>(fixed_->threshold) : std::nullopt);
 }
 
 LevelFigures DecisionMonitor::figures(const LevelScore& level) const {

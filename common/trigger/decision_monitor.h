@@ -13,6 +13,7 @@
 
 #include "common/nn/evaluation/classification_metrics.h"
 #include "common/nn/evaluation/working_point.h"
+#include "common/trigger/ht_trigger.h"
 #include "l1t/v1/messages.pb.h"
 
 namespace l1t::trigger {
@@ -28,8 +29,10 @@ struct LevelScore {
   // The outer tracker's condition: a CMS scenario's name ("bri+5bs"), else its parameters
   // ("bias_rail=0.2 z0_shift_cm=0.1"), "none" when undegraded.
   std::string tracker = "none";
-  uint64_t events = 0;
-  ModelScore live, frozen;
+  uint64_t events = 0;               // joined, of both samples
+  uint64_t minimum_bias_events = 0;  // the rate sample: not in the track figures below
+  uint64_t signal_events() const { return events - minimum_bias_events; }
+  ModelScore live, frozen;  // on the signal sample
   // FastHisto (the decision's pv_z0) against the true primary vertex: found when within the
   // monitor's vertex window; the resolution is the RMS of the found ones' residuals.
   uint64_t vertices_found = 0;
@@ -53,12 +56,17 @@ class DecisionMonitor {
   // pu_acceptance: the share of pile-up tracks the frozen model keeps at the working point.
   // vertex_window_cm: how near the true primary vertex FastHisto must be to count as found (as
   // l1t-emulator --describe counts it).
+  // trigger: the HT trigger's settings. reference_cap: the undegraded events kept for the HT
+  // trigger until the working point is fixed (DecisionMonitor::fix_working_point).
   explicit DecisionMonitor(double threshold = 0.5, size_t history = 1000000,
-                           double pu_acceptance = 0.10, double vertex_window_cm = 0.5)
+                           double pu_acceptance = 0.10, double vertex_window_cm = 0.5,
+                           TriggerSettings trigger = {}, size_t reference_cap = 5000)
       : threshold_(threshold),
         history_(std::max<size_t>(history, 2)),
         pu_acceptance_(pu_acceptance),
-        vertex_window_cm_(vertex_window_cm) {}
+        vertex_window_cm_(vertex_window_cm),
+        reference_cap_(reference_cap),
+        ht_(trigger) {}
 
   void on_truth(const v1::Truth& truth);
   void on_decision(const v1::Decision& decision);
@@ -79,9 +87,15 @@ class DecisionMonitor {
   const std::optional<LevelScore>& current_level() const { return current_; }
 
   // The working point: the frozen model's threshold for the target pile-up acceptance on the
-  // undegraded events joined so far (no smear, tracker "none"), held for every level as a
-  // deployed trigger holds its threshold. nullopt before any undegraded event.
+  // undegraded signal events (no smear, tracker "none"), held for every level as a deployed
+  // trigger holds its threshold. nullopt before any undegraded event. It is estimated on the
+  // undegraded events joined so far until it is fixed: at the first degraded event, when
+  // reference_cap undegraded events are kept, or by fix_working_point() (the end of a run).
   std::optional<nn::WorkingPoint> working_point() const;
+  void fix_working_point();
+  bool working_point_fixed() const { return ht_.locked(); }
+  // The HT trigger at the working point (scored once the working point is fixed).
+  const HtTrigger& trigger() const { return ht_; }
   double target_pu_acceptance() const { return pu_acceptance_; }
   uint64_t reference_events() const { return reference_events_; }
   double vertex_window_cm() const { return vertex_window_cm_; }
@@ -95,6 +109,10 @@ class DecisionMonitor {
   size_t history_;
   double pu_acceptance_;
   double vertex_window_cm_;
+  size_t reference_cap_;
+  HtTrigger ht_;
+  std::optional<nn::WorkingPoint> fixed_;
+  std::vector<ScoredTrack> scored_;                             // reused per event
   nn::HistogramAuc reference_{1025, 0.0f, 1.0f + 1.0f / 1024};  // frozen, undegraded events
   uint64_t reference_events_ = 0;
   std::map<uint64_t, v1::Truth> truth_;        // waiting for their decision

@@ -1,10 +1,22 @@
 #include "common/trigger/degradation_codec.h"
 
+#include <cmath>
+#include <numbers>
 #include <string>
 
 #include "common/physics/tracker_degradation.h"
 
 namespace l1t::trigger {
+namespace {
+
+bool within(double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; }
+
+bool fail(std::string* why, const char* field, double v, const char* rule) {
+  *why = std::string("degradation ") + field + " " + std::to_string(v) + " " + rule;
+  return false;
+}
+
+}  // namespace
 
 void to_wire(const physics::DegradationState& state, v1::DegradationState* out) {
   const physics::TrackerDegradation& t = state.tracker;
@@ -42,6 +54,49 @@ physics::DegradationState from_wire(const v1::DegradationState& wire) {
   t.pt_scale = wire.pt_scale() == 0 ? 1 : wire.pt_scale();
   t.resolution_scale = wire.resolution_scale() == 0 ? 1 : wire.resolution_scale();
   return s;
+}
+
+}  // namespace l1t::trigger
+
+namespace l1t::trigger {
+
+bool check_wire(const v1::DegradationState& w, std::string* why) {
+  if (w.level() > kMaxWireLevel) return fail(why, "level", w.level(), "is beyond 65536");
+  if (!within(w.smear(), 0, kMaxWireSmear)) return fail(why, "smear", w.smear(), "not in [0, 10]");
+  if (!v1::SmearMode_IsValid(w.smear_mode())) {
+    return fail(why, "smear_mode", w.smear_mode(), "is not a known mode");
+  }
+  const std::pair<const char*, double> fractions[] = {
+      {"bias_rail_fraction", w.bias_rail_fraction()},
+      {"ps_z_loss_fraction", w.ps_z_loss_fraction()},
+      {"bad_strip_fraction", w.bad_strip_fraction()}};
+  for (const auto& [name, v] : fractions) {
+    if (!within(v, 0, 1)) return fail(why, name, v, "not in [0, 1]");
+  }
+  for (const auto& [name, v] :
+       {std::pair{"pt_scale", w.pt_scale()}, std::pair{"resolution_scale", w.resolution_scale()}}) {
+    if (!within(v, 0, kMaxWireScale)) return fail(why, name, v, "not in (0, 100] (0: unset)");
+  }
+  if (!within(w.z0_shift_cm(), -kMaxWireZ0ShiftCm, kMaxWireZ0ShiftCm)) {
+    return fail(why, "z0_shift_cm", w.z0_shift_cm(), "not in [-100, 100]");
+  }
+  for (const auto& [name, v] :
+       {std::pair{"dead_eta_min", w.dead_eta_min()}, std::pair{"dead_eta_max", w.dead_eta_max()}}) {
+    if (!within(v, -kMaxWireEta, kMaxWireEta)) return fail(why, name, v, "not in [-10, 10]");
+  }
+  for (const auto& [name, v] :
+       {std::pair{"dead_phi_min", w.dead_phi_min()}, std::pair{"dead_phi_max", w.dead_phi_max()}}) {
+    if (!within(v, -std::numbers::pi, std::numbers::pi)) {
+      return fail(why, name, v, "not in [-pi, pi]");
+    }
+  }
+  return true;
+}
+
+bool from_wire(const v1::DegradationState& wire, physics::DegradationState* out, std::string* why) {
+  if (!check_wire(wire, why)) return false;
+  *out = from_wire(wire);
+  return true;
 }
 
 }  // namespace l1t::trigger

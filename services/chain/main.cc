@@ -17,6 +17,7 @@
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
 #include "common/trigger/decision_monitor.h"
+#include "services/chain/ceiling_report.h"
 #include "services/chain/launcher.h"
 #include "services/chain/summary.h"
 
@@ -84,9 +85,8 @@ int main(int argc, char** argv) {
   runtime::ProcessOptions monitor_options;
   monitor_options.ready_file = o.work_dir + "/monitor.ready.json";
   device::Device dev("monitor", monitor_options, cfg.metrics.bind_address,
-                     o.ephemeral ? 0 : cfg.metrics.monitor);
-  monitor::MonitorNode node(dev.metrics(), cfg.inference.score_threshold,
-                            cfg.inference.working_point_pu_acceptance);
+                     o.ephemeral ? 0 : cfg.metrics.monitor, cfg.limits);
+  monitor::MonitorNode node(dev.metrics(), cfg.inference);
   const trigger::DecisionMonitor& monitor = node.monitor();
   dev.open("decisions", zmq::socket_type::sub, device::Method::kBind,
            o.ephemeral ? "tcp://127.0.0.1:*" : cfg.endpoints.decisions);
@@ -242,6 +242,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  node.finish();
   const uint64_t generated = emulator.stats.value("events_generated", uint64_t{0});
   const double span =
       t_first_decision ? std::chrono::duration<double>(*t_last_decision - *t_first_decision).count()
@@ -273,15 +274,26 @@ int main(int argc, char** argv) {
         {"labeller", labeller.stats},
         {"trainer", trainer.stats}}},
       {"working_point", monitor::working_point_json(monitor)},
+      {"trigger", monitor::trigger_json(monitor)},
       {"levels", monitor::levels_json(monitor)},
       {"work_dir", o.work_dir},
       {"ok", !failed && exit_codes_bad == 0}};
   if (!o.capture.empty()) summary["processes"]["capture"] = capture.stats;
-  chain::print_summary(summary);
+  // The ceiling of the plan's levels; a replay's levels are the capture's, not the plan's.
+  if (cfg.ceiling.enabled && o.replay.empty() && !failed) {
+    json ceiling;
+    if (std::string why; chain::compute_ceiling(cfg, plan, &ceiling, &why)) {
+      chain::add_ceiling(ceiling, &summary["levels"]);
+      summary["ceiling"] = ceiling;
+    } else {
+      spdlog::error("chain: no ceiling: {}", why);
+    }
+  }
   if (!o.summary_json.empty() && !runtime::write_json_file(o.summary_json, summary)) {
     spdlog::error("chain: cannot write {}", o.summary_json);
     return 1;
   }
+  chain::print_summary(summary);
   if (failed) return fail(failure);
   if (exit_codes_bad) return fail("a process did not exit cleanly");
   return 0;

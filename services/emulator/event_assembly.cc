@@ -39,6 +39,13 @@ void EventAssembly::assemble(uint64_t index, const config::EventConditions& at,
   std::string* origin = truth_.mutable_origin();
   origin->resize(ev.origin.size());
   for (size_t t = 0; t < ev.origin.size(); ++t) (*origin)[t] = static_cast<char>(ev.origin[t]);
+  truth_.mutable_track_pt()->Reserve(static_cast<int>(ev.tracks.size()));
+  truth_.mutable_track_phi()->Reserve(static_cast<int>(ev.tracks.size()));
+  for (const physics::Track& t : ev.tracks) {  // already at track-word precision
+    truth_.add_track_pt(static_cast<float>(t.pt()));
+    truth_.add_track_phi(static_cast<float>(t.phi0));
+  }
+  truth_.set_minimum_bias(ev.minimum_bias);
   truth_.SerializeToString(&truth_payload_);
 }
 

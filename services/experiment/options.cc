@@ -70,7 +70,9 @@ void add_options(CLI::App& app, CommandLine* cl) {
   app.add_option("--seed", cl->seed, "every data set and run derives from it")->default_val(1);
   app.add_option("--algorithms", cl->algorithms, "comma list of sgd, adam, am-adam (default all)");
   app.add_option("--strategies", cl->strategies,
-                 "cl: comma list of none, naive, replay, ewc, lwf, joint (default all)");
+                 "cl: comma list of none, naive, replay, ewc, lwf, joint (default all); "
+                 "ceiling: the continual learners beside frozen and ceiling (naive,replay; "
+                 "none: no learner)");
   app.add_option("--experiences", cl->experiences,
                  "cl, ceiling: experience groups in order: smear (11 steps), tracker (5 "
                  "scenarios)")
@@ -158,12 +160,28 @@ bool cl_options(const CommandLine& cl, experiment::ClSuiteOptions* o, std::strin
 }
 
 bool ceiling_options(const CommandLine& cl, experiment::CeilingOptions* o, std::string* error) {
-  experiment::AlgorithmSettings unused_settings;
-  std::vector<std::string> unused;
-  if (!common(cl, &unused_settings, &unused, error) ||
+  std::vector<std::string> algorithms;
+  if (!common(cl, &o->learner_run.algorithms, &algorithms, error) ||
       !generator_options(cl, &o->generator, error)) {
     return false;
   }
+  // The continual learners beside frozen and ceiling, run as the cl suite runs them.
+  if (algorithms.size() > 1) {
+    *error = "--algorithms: the ceiling suite's learners take one algorithm (default adam)";
+    return false;
+  }
+  if (!algorithms.empty()) o->learner_run.algorithm = algorithms.front();
+  o->learners =
+      cl.strategies.empty() ? std::vector<std::string>{"naive", "replay"} : split(cl.strategies);
+  if (cl.strategies == "none") o->learners.clear();  // frozen and ceiling only
+  o->learner_run.batch = pick(cl.batch, cl.quick, size_t{64}, size_t{64});
+  o->learner_run.epochs = pick(cl.epochs, cl.quick, 1, 1);
+  o->learner_run.replay_capacity = cl.replay_capacity;
+  o->learner_run.replay_fraction = cl.replay_fraction;
+  o->learner_run.ewc.lambda = cl.ewc_lambda;
+  o->learner_run.ewc.gamma = cl.ewc_gamma;
+  o->learner_run.lwf.temperature = cl.lwf_temperature;
+  o->learner_run.lwf.weight = cl.lwf_weight;
   // The deployed precision: the scenario's model.precision (and accum_precision), as the
   // trainer quantises at publication.
   config::Scenario s;

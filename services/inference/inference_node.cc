@@ -108,20 +108,50 @@ void InferenceNode::apply(trigger::CheckedModel checked) {
   drift_.reset();  // new weights, new score distribution: a new reference
 }
 
+// One log line per second per kind of refusal; the next says how many were not logged.
+bool InferenceNode::log_allowed(std::string_view key, std::string* more) {
+  uint64_t suppressed = 0;
+  if (!log_limiter_.allow(key, &suppressed)) return false;
+  *more = suppressed > 0 ? " (" + std::to_string(suppressed) + " more like it not logged)" : "";
+  return true;
+}
+
 void InferenceNode::refuse(const v1::ModelUpdate& update, Source source, const std::string& why) {
   ++counters_.versions_refused;
   refused_total_.Increment();
-  metrics_.rejected(source == Source::kSnapshot ? "control" : "weights", "model").Increment();
-  spdlog::warn("inference: refused weights v{}: {}", update.version(), why);
+  // "weight_range" and "precision" named apart from the rest ("model"): checked_model.h.
+  const std::string reason(trigger::refusal_reason(update));
+  metrics_.rejected(source == Source::kSnapshot ? "control" : "weights", reason).Increment();
+  std::string more;
+  if (log_allowed("weights/" + reason, &more)) {
+    spdlog::warn("inference: refused weights v{} ({}): {}{}", update.version(), reason, why, more);
+  }
 }
 
 const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
+  std::string more;
+  // Before unpacking: the words of 10^6 tracks are not read to find out there are too many.
+  const size_t max_tracks = static_cast<size_t>(limits_.max_tracks_per_event);
+  if (event.n_tracks() > max_tracks ||
+      event.track_words().size() > max_tracks * physics::kTrackWordBytes) {
+    metrics_.rejected("events", "too_many_tracks").Increment();
+    ++counters_.rejected;
+    ++counters_.too_many_tracks;
+    if (log_allowed("events/too_many_tracks", &more)) {
+      spdlog::warn("inference: event {} has {} tracks ({} bytes of words), limit {}; skipped{}",
+                   event.event_id(), event.n_tracks(), event.track_words().size(), max_tracks,
+                   more);
+    }
+    return nullptr;
+  }
   if (!physics::unpack_tracks(event.track_words(), &tracks_) ||
       tracks_.size() != event.n_tracks()) {
     metrics_.rejected("events", "track_words").Increment();
     ++counters_.rejected;
-    spdlog::warn("inference: event {} has {} bytes of track words for {} tracks; skipped",
-                 event.event_id(), event.track_words().size(), event.n_tracks());
+    if (log_allowed("events/track_words", &more)) {
+      spdlog::warn("inference: event {} has {} bytes of track words for {} tracks; skipped{}",
+                   event.event_id(), event.track_words().size(), event.n_tracks(), more);
+    }
     return nullptr;
   }
   counters_.sequence_gaps += sequence_.observe(event.header().sequence());
@@ -243,7 +273,9 @@ nlohmann::json InferenceNode::stats() const {
           {"model_versions_held", c.versions_held},
           {"drift_alarms", c.drift_alarms},
           {"model_version_final", live_.version()},
-          {"event_sequence_gaps", c.sequence_gaps}};
+          {"event_sequence_gaps", c.sequence_gaps},
+          {"events_rejected", c.rejected},
+          {"events_too_many_tracks", c.too_many_tracks}};
 }
 
 }  // namespace l1t::inference

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/config/scenario.h"
+#include "common/device/log_limiter.h"
 #include "common/metrics/metrics.h"
 #include "common/physics/track.h"
 #include "common/transport/envelope.h"
@@ -28,8 +29,9 @@ namespace l1t::inference {
 struct Counters {
   uint64_t events = 0;
   uint64_t tracks = 0;
-  uint64_t rejected = 0;  // events with bad track words
-  uint64_t dropped = 0;   // decisions the publisher could not queue
+  uint64_t rejected = 0;  // events with bad track words or too many tracks
+  uint64_t too_many_tracks = 0;
+  uint64_t dropped = 0;  // decisions the publisher could not queue
   uint64_t versions_applied = 0;
   uint64_t versions_refused = 0;
   uint64_t versions_held = 0;  // waited for a fill boundary
@@ -47,6 +49,8 @@ class InferenceNode {
                 NowNs now = transport::unix_now_ns);
 
   void set_trainer_sender(Sender send) { to_trainer_ = std::move(send); }
+  // limits.max_tracks_per_event: an event with more is refused ("too_many_tracks"), not scored.
+  void set_limits(const config::Limits& limits) { limits_ = limits; }
 
   // Where an update comes from: a snapshot is what the trainer serves now (taken at once); a
   // broadcast may be marked for a fill boundary.
@@ -55,7 +59,8 @@ class InferenceNode {
   // version 1 fills the frozen (never retrained) slot as well.
   void on_model(const v1::ModelUpdate& update, Source source);
 
-  // Decides one event; nullptr when its track words are bad (counted). The decision stays valid
+  // Decides one event; nullptr when its track words are bad or it has more tracks than
+  // limits.max_tracks_per_event (counted by reason). The decision stays valid
   // until the next call.
   const v1::Decision* on_event(const v1::Event& event);
   // Whether the last decision was queued by the publisher (a drop is counted).
@@ -75,8 +80,11 @@ class InferenceNode {
   void apply(trigger::CheckedModel checked);
   void refuse(const v1::ModelUpdate& update, Source source, const std::string& why);
   void watch_drift(double fraction, uint32_t fill);
+  bool log_allowed(std::string_view key, std::string* more);
 
   const config::InferenceSettings settings_;
+  config::Limits limits_;
+  device::LogLimiter log_limiter_;
   metrics::Metrics& metrics_;
   NowNs now_;
   Sender to_trainer_;

@@ -12,8 +12,10 @@ using Source = inference::InferenceNode::Source;
 namespace {
 
 int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
-  device::Device dev("inference", options, cfg.metrics.bind_address, cfg.metrics.inference);
+  device::Device dev("inference", options, cfg.metrics.bind_address, cfg.metrics.inference,
+                     cfg.limits);
   inference::InferenceNode node(cfg.inference, dev.metrics());
+  node.set_limits(cfg.limits);
   using device::Method;
   auto& control =
       dev.open("control", zmq::socket_type::dealer, Method::kConnect, cfg.endpoints.control);
@@ -28,10 +30,15 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   uint64_t answers = 0;  // snapshots decoded since the last pair of requests
   dev.on<v1::ModelUpdate>("weights", transport::kTopicWeights,
                           [&](v1::ModelUpdate& u) { node.on_model(u, Source::kBroadcast); });
-  dev.on<v1::ModelUpdate>("control", transport::kTopicSnapshot, [&](v1::ModelUpdate& u) {
-    ++answers;
-    node.on_model(u, Source::kSnapshot);
-  });
+  // The trainer answers each request with the update it stores, header as it was: a repeated
+  // sequence here is the same weights again (the version check skips them), not a replay.
+  dev.on<v1::ModelUpdate>(
+      "control", transport::kTopicSnapshot,
+      [&](v1::ModelUpdate& u) {
+        ++answers;
+        node.on_model(u, Source::kSnapshot);
+      },
+      device::Sequences::kCountOnly);
 
   // A node that starts late asks for the frozen (v1) and the current (0) weights at once, again
   // every second until it has both. The trainer answers in order, so any two answers include a

@@ -50,7 +50,12 @@ void LabellerNode::on_truth(const v1::Truth& truth) {
 
 void LabellerNode::label(const v1::Event& ev, const v1::Truth& truth) {
   // The draws (fraction first, then one per track only with noise) are in the order the
-  // labeller always made them, so a seed gives the same labels as before.
+  // labeller always made them, so a seed gives the same labels as before. The rate sample is
+  // skipped before any draw.
+  if (truth.minimum_bias() && !settings_.label_minimum_bias) {
+    ++skipped_minimum_bias_;
+    return;
+  }
   if (uniform_(rng_) >= settings_.fraction) return;
   if (!physics::unpack_tracks(ev.track_words(), &tracks_) ||
       truth.origin().size() != tracks_.size()) {
@@ -115,11 +120,9 @@ void LabellerNode::sent(bool ok) {
 }
 
 nlohmann::json LabellerNode::stats() const {
-  return {{"events_labelled", labelled_},
-          {"batches_sent", sent_},
-          {"batches_dropped", dropped_},
-          {"messages_rejected", rejected_},
-          {"events_unmatched", unmatched_}};
+  return {{"events_labelled", labelled_},   {"events_minimum_bias", skipped_minimum_bias_},
+          {"batches_sent", sent_},          {"batches_dropped", dropped_},
+          {"messages_rejected", rejected_}, {"events_unmatched", unmatched_}};
 }
 
 }  // namespace l1t::labeller

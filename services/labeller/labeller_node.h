@@ -48,8 +48,9 @@ class LabellerNode {
   size_t pending() const { return pending_.size(); }  // events waiting for their other half
   size_t delayed() const { return delayed_.size(); }  // batches waiting for their time
 
-  // events_labelled, batches_sent, batches_dropped, messages_rejected (bad track words only:
-  // the caller adds the messages it rejected itself), events_unmatched.
+  // events_labelled, events_minimum_bias (not labelled), batches_sent, batches_dropped,
+  // messages_rejected (bad track words only: the caller adds the messages it rejected itself),
+  // events_unmatched.
   nlohmann::json stats() const;
 
  private:
@@ -78,7 +79,8 @@ class LabellerNode {
   std::vector<physics::Track> tracks_;  // reused per event
   std::vector<float> features_;
 
-  uint64_t labelled_ = 0, sent_ = 0, dropped_ = 0, rejected_ = 0, unmatched_ = 0;
+  uint64_t labelled_ = 0, skipped_minimum_bias_ = 0, sent_ = 0, dropped_ = 0, rejected_ = 0,
+           unmatched_ = 0;
 
   metrics::Metrics& metrics_;  // rejections are created on the first one, as everywhere
   prometheus::Counter &labelled_events_total_, &labelled_tracks_total_, &unmatched_total_;

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   return device::run_main(
       argc, argv, "l1t-labeller: delayed, partial labels from emulated offline reconstruction",
       nullptr, [](const runtime::ProcessOptions& options, const config::Scenario& cfg) {
-        device::Device dev("labeller", options, cfg.metrics.bind_address, cfg.metrics.labeller);
+        device::Device dev("labeller", options, cfg.metrics.bind_address, cfg.metrics.labeller,
+                           cfg.limits);
         labeller::LabellerNode node(cfg.labeller, dev.metrics());
 
         dev.open("events_truth", zmq::socket_type::sub, device::Method::kConnect,

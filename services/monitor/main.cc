@@ -20,9 +20,9 @@ int main(int argc, char** argv) {
         app.add_option("--history", history, "events kept for latency quantiles and late joins");
       },
       [&](const runtime::ProcessOptions& options, const config::Scenario& cfg) {
-        device::Device dev("monitor", options, cfg.metrics.bind_address, cfg.metrics.monitor);
-        monitor::MonitorNode node(dev.metrics(), cfg.inference.score_threshold,
-                                  cfg.inference.working_point_pu_acceptance, history);
+        device::Device dev("monitor", options, cfg.metrics.bind_address, cfg.metrics.monitor,
+                           cfg.limits);
+        monitor::MonitorNode node(dev.metrics(), cfg.inference, history);
         // The channel names are the metric labels and the ready file's endpoint keys.
         dev.open("decisions", zmq::socket_type::sub, device::Method::kBind,
                  cfg.endpoints.decisions);
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
         dev.ready();
 
         dev.run();
-        node.flush();
+        node.finish();
         spdlog::info("monitor: stopping; {} events joined, {} unmatched, {} rejected",
                      node.monitor().joined(), node.monitor().unmatched(), dev.rejected());
         dev.finish(node.stats());

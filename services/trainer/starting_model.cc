@@ -16,7 +16,7 @@
 namespace l1t::trainer {
 namespace {
 
-using config::generator_config;  // the emulator's detector, made in one place
+using config::signal_generator_config;  // the emulator's detector, made in one place
 
 }  // namespace
 
@@ -46,7 +46,7 @@ bool starting_model(const config::Scenario& cfg, const std::vector<int>& sizes,
   }
   const auto t0 = std::chrono::steady_clock::now();
   // A seed of its own: the model is trained on other collisions than the ones it will see.
-  physics::EventGenerator generator(generator_config(cfg),
+  physics::EventGenerator generator(signal_generator_config(cfg),
                                     cfg.trainer.seed ^ 0x9e3779b97f4a7c15ULL);
   const auto data = trigger::make_training_set(generator, cfg.trainer.pretrain_events);
   *model = nn::FloatMlp(sizes, cfg.trainer.seed);
@@ -66,7 +66,7 @@ bool starting_model(const config::Scenario& cfg, const std::vector<int>& sizes,
 trigger::TrainingSet reference_rows(const config::Scenario& cfg, size_t rows) {
   trigger::TrainingSet data;
   if (rows == 0) return data;
-  physics::EventGenerator generator(generator_config(cfg),
+  physics::EventGenerator generator(signal_generator_config(cfg),
                                     cfg.trainer.seed ^ 0x5bd1e9955bd1e995ULL);
   while (data.rows() < rows) {
     const auto more = trigger::make_training_set(generator, 5);

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <limits>
+#include <map>
+#include <optional>
 #include <thread>
 
 #include "common/nn/training/float_mlp.h"
@@ -187,6 +189,166 @@ TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
   const auto stats = node.stats();
   EXPECT_GE(stats["events_decided"].get<int>(), 1);
   EXPECT_GE(stats["model_versions_refused"].get<int>(), 2);
+}
+
+// Messages that parse but must not be used (issue #12): too large, a repeated sequence, a
+// degradation that means nothing, too many tracks, a weight outside its precision. Each is
+// refused by reason on a real inference node, which keeps deciding events and taking weights.
+TEST(BadInputTest, InferenceNodeRefusesWhatItMustNotUseByReason) {
+  const std::string dir = testing::temp_dir("bad-inference-semantic");
+  zmq::context_t ctx(1);
+  auto push = transport::make_socket(ctx, zmq::socket_type::push);
+  auto weights = transport::make_publisher(ctx);
+  auto router = transport::make_socket(ctx, zmq::socket_type::router);
+  auto decisions = transport::make_socket(ctx, zmq::socket_type::sub);
+  decisions.set(zmq::sockopt::subscribe, "");
+  const auto events_ep = transport::bind(push, "tcp://127.0.0.1:*");
+  const auto weights_ep = transport::bind(weights, "tcp://127.0.0.1:*");
+  const auto snapshot_ep = transport::bind(router, "tcp://127.0.0.1:*");
+  const auto decisions_ep = transport::bind(decisions, "tcp://127.0.0.1:*");
+  // The trainer's snapshot service, answering every request with the same stored update (its
+  // header as it was: the node must take a repeat here).
+  std::atomic<bool> stop{false};
+  std::thread snapshots([&] {
+    const v1::ModelUpdate base = model_update(1);
+    while (!stop) {
+      auto msg = transport::receive(router, true);
+      if (!msg) {
+        std::this_thread::sleep_for(5ms);
+        continue;
+      }
+      router.send(*msg->routing_id, zmq::send_flags::sndmore);
+      transport::send(router, transport::kTopicSnapshot, base, true);
+    }
+  });
+  constexpr int64_t kLimit = 1 << 16;  // so that an oversized frame is cheap to send
+  testing::Service node("inference");
+  node.start({"endpoints.events=" + events_ep, "endpoints.weights=" + weights_ep,
+              "endpoints.control=" + snapshot_ep, "endpoints.decisions=" + decisions_ep,
+              "metrics.inference=0", "limits.max_message_bytes=" + std::to_string(kLimit)},
+             dir);
+  stop = true;
+  snapshots.join();
+  if (::testing::Test::HasFatalFailure()) return;
+
+  transport::HeaderStamper stamp("test-emulator");
+  physics::EventGenerator gen({}, 5);
+  const std::vector<physics::Track> tracks = gen.next({}).tracks;
+  auto event = [&](uint64_t id, size_t n_tracks) {
+    v1::Event e;
+    stamp.stamp(e.mutable_header());
+    e.set_event_id(id);
+    e.set_fill(1);
+    e.set_timestamp_ns(transport::unix_now_ns());
+    std::vector<physics::Track> t;
+    while (t.size() < n_tracks) t.push_back(tracks[t.size() % tracks.size()]);
+    e.set_n_tracks(static_cast<uint32_t>(t.size()));
+    physics::pack_tracks(t, e.mutable_track_words());
+    return e;
+  };
+  std::map<uint64_t, v1::Decision> decided;  // by event id
+  auto collect = [&] {
+    while (auto msg = transport::receive(decisions)) {
+      v1::Decision d;
+      if (d.ParseFromArray(msg->payload.data(), static_cast<int>(msg->payload.size()))) {
+        decided[d.event_id()] = d;
+      }
+    }
+  };
+  // Sends fresh events (ids from *next on) until one is decided with this weight version.
+  uint64_t next_id = 1;
+  auto decide_one = [&](uint64_t version) {
+    auto last_send = std::chrono::steady_clock::now() - 1h;
+    std::optional<uint64_t> got;
+    eventually([&] {
+      if (std::chrono::steady_clock::now() - last_send > 500ms) {
+        // Never blocks: a send without a connected peer waits for the next round.
+        transport::send(push, transport::kTopicEvent, event(next_id++, tracks.size()), false);
+        last_send = std::chrono::steady_clock::now();
+      }
+      collect();
+      for (const auto& [id, d] : decided) {
+        if (d.model_version() == version) got = id;
+      }
+      return got.has_value();
+    });
+    return got;
+  };
+  ASSERT_TRUE(decide_one(1)) << "no decision; log in " << dir;
+
+  // 1. Too large: an event of 6000 tracks' words, 72 kB against the 64 kB limit.
+  const uint64_t big_id = 1000;
+  transport::send(push, transport::kTopicEvent, event(big_id, 6000), true);
+  // 2. A repeated sequence: the same event (and header) twice; decided once.
+  const uint64_t twice_id = 1001;
+  const v1::Event twice = event(twice_id, tracks.size());
+  transport::send(push, transport::kTopicEvent, twice, true);
+  transport::send(push, transport::kTopicEvent, twice, true);
+  // 3. A degradation state with a NaN smear.
+  const uint64_t nan_id = 1002;
+  v1::Event nan_smear = event(nan_id, tracks.size());
+  nan_smear.mutable_degradation()->set_smear(std::numeric_limits<double>::quiet_NaN());
+  transport::send(push, transport::kTopicEvent, nan_smear, true);
+  // 4. Too many tracks: 2500 (limits.max_tracks_per_event is 2000), 30 kB: within the bytes.
+  const uint64_t crowded_id = 1003;
+  transport::send(push, transport::kTopicEvent, event(crowded_id, 2500), true);
+  // 5. A weight outside its precision, with a checksum that matches it.
+  std::this_thread::sleep_for(300ms);  // let the SUB connection settle
+  {
+    nn::QuantisationConfig q;
+    nn::FixedModel m = nn::quantise(nn::FloatMlp({5, 25, 30, 1}, 7), q);
+    m.layers[1].weights[0] = m.layers[1].weight.max_raw() + 1;
+    v1::ModelUpdate u;
+    transport::HeaderStamper("test-trainer").stamp(u.mutable_header());
+    transport::encode_model(m, &u);
+    u.set_version(5);
+    transport::send(weights, transport::kTopicWeights, u, true);
+  }
+  transport::send(weights, transport::kTopicWeights, model_update(2), true);
+  // The node goes on: good events are decided with the good update (v2) in service.
+  ASSERT_TRUE(decide_one(2)) << "no decision with v2; log in " << dir;
+  collect();
+  EXPECT_EQ(decided.count(twice_id), 1u) << "decided once";
+  for (uint64_t id : {big_id, nan_id, crowded_id}) EXPECT_EQ(decided.count(id), 0u) << id;
+  for (const auto& [id, d] : decided) EXPECT_NE(d.model_version(), 5u);
+
+  // 6. Far beyond the limit (5x): the node connects to the events source, so libzmq keeps the
+  // connection (it would not come back: device.h) and the Device refuses the frame.
+  transport::send(push, transport::kTopicEvent, std::string(5 * kLimit, 'x'), true);
+  decided.clear();
+  ASSERT_TRUE(decide_one(2)) << "no decision after a frame of 5x the limit; log in " << dir;
+  EXPECT_TRUE(node.child.running());
+
+  std::string text;
+  const std::string rejected = "l1t_messages_rejected_total{channel=\"events\",reason=";
+  ASSERT_TRUE(eventually([&] {
+    text = scrape(node.metrics_port());
+    return testing::metric_value(text, rejected + "\"too_many_tracks\"}") >= 1;
+  })) << text;
+  EXPECT_EQ(testing::metric_value(text, rejected + "\"too_large\"}"), 2) << text;
+  EXPECT_EQ(testing::metric_value(text, rejected + "\"repeat\"}"), 1) << text;
+  EXPECT_EQ(testing::metric_value(text, rejected + "\"degradation\"}"), 1) << text;
+  EXPECT_EQ(testing::metric_value(text, rejected + "\"too_many_tracks\"}"), 1) << text;
+  EXPECT_EQ(testing::metric_value(
+                text, "l1t_messages_rejected_total{channel=\"weights\",reason=\"weight_range\"}"),
+            1)
+      << text;
+  EXPECT_EQ(testing::metric_value(
+                text, "l1t_messages_rejected_total{channel=\"control\",reason=\"repeat\"}"),
+            -1)
+      << "snapshot answers repeat by design: " << text;
+  EXPECT_GE(testing::metric_value(text, "l1t_sequence_gaps_total{channel=\"events\"}"), 0) << text;
+  EXPECT_EQ(testing::metric_value(text, "l1t_model_version{model=\"live\"}"), 2) << text;
+  expect_promtool_clean(text, dir);
+
+  EXPECT_EQ(node.child.stop(10s), 0);
+  const auto stats = node.stats();
+  const auto& by_reason = stats["messages_rejected_by_reason"]["events"];
+  EXPECT_EQ(by_reason["too_large"], 2) << stats.dump();
+  EXPECT_EQ(by_reason["repeat"], 1) << stats.dump();
+  EXPECT_EQ(by_reason["degradation"], 1) << stats.dump();
+  EXPECT_EQ(by_reason["too_many_tracks"], 1) << stats.dump();
+  EXPECT_GE(stats["model_versions_refused"].get<int>(), 1);
 }
 
 TEST(BadInputTest, LabellerSkipsBadEventsAndTruth) {

@@ -57,10 +57,11 @@ TEST(ChainLifecycleTest, TheLauncherFailsWhenAProcessDiesAndLeavesNoneBehind) {
   const std::string dir = testing::temp_dir("chain-kill");
   runtime::ChildProcess chain;
   std::string error;
-  ASSERT_TRUE(chain.start({testing::binary("l1t-chain"), "--config", testing::default_config(),
-                           "--ephemeral-ports", "--work-dir", dir, "--set", "emulator.rate_hz=200",
-                           "--set", "degradation.events_per_level=2000"},
-                          dir + "/chain.log", &error))
+  ASSERT_TRUE(
+      chain.start({testing::binary("l1t-chain"), "--config", testing::default_config(),
+                   "--ephemeral-ports", "--work-dir", dir, "--set", "emulator.rate_hz=200", "--set",
+                   "degradation.events_per_level=2000", "--set", "ceiling.enabled=false"},
+                  dir + "/chain.log", &error))
       << error;
   nlohmann::json ready;
   const auto deadline = std::chrono::steady_clock::now() + 120s;

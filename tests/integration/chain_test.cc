@@ -27,6 +27,9 @@ void run_chain(const std::string& tag, const std::vector<std::string>& overrides
                                    summary_path,
                                    "--timeout",
                                    "400"};
+  // The ceiling off unless a test asks for it (then cached in the test's own directory).
+  args.insert(args.end(), {"--set", "ceiling.enabled=false", "--set",
+                           "ceiling.cache_dir=" + dir + "/ceiling-cache"});
   for (const auto& o : overrides) args.insert(args.end(), {"--set", o});
   runtime::ChildProcess chain;
   std::string error;
@@ -39,7 +42,13 @@ void run_chain(const std::string& tag, const std::vector<std::string>& overrides
 
 TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighestDegradation) {
   nlohmann::json s;
-  ASSERT_NO_FATAL_FAILURE(run_chain("chain", {"degradation.events_per_level=500"}, &s));
+  // The ceiling at a small size (about 3 s); a 4 % minimum-bias accept so that the ~250
+  // undegraded minimum-bias events fix an HT threshold (10 expected accepts).
+  ASSERT_NO_FATAL_FAILURE(run_chain(
+      "chain",
+      {"degradation.events_per_level=500", "ceiling.enabled=true", "ceiling.train_events=500",
+       "ceiling.test_events=300", "inference.trigger_minbias_accept=0.04"},
+      &s));
   EXPECT_TRUE(s["ok"].get<bool>());
   EXPECT_EQ(s["events_generated"].get<uint64_t>(), 11u * 500u);
   EXPECT_EQ(s["events_decided"].get<uint64_t>(), s["events_generated"].get<uint64_t>());
@@ -64,10 +73,17 @@ TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighest
   for (const auto& l : levels) EXPECT_EQ(l["tracker"], "none") << l.dump();
 
   // What a trigger physicist judges by: PV-track efficiency at the working point fixed on the
-  // undegraded level, where the frozen model keeps 10 % of pile-up tracks (500 events hold
-  // ~40,000 pile-up tracks: the discrete threshold lands within a point of the target).
+  // undegraded level, where the frozen model keeps 10 % of pile-up tracks (its ~250 tt-bar
+  // events hold ~60,000 pile-up tracks: the discrete threshold lands within a point of the
+  // target). The other half of the events is the minimum-bias rate sample.
   const auto& wp = s["working_point"];
-  EXPECT_EQ(wp["reference_events"].get<uint64_t>(), 500u);
+  EXPECT_EQ(wp["reference_events"].get<uint64_t>(),
+            levels.front()["signal_events"].get<uint64_t>());
+  EXPECT_EQ(levels.front()["signal_events"].get<uint64_t>() +
+                levels.front()["minimum_bias_events"].get<uint64_t>(),
+            500u);
+  EXPECT_GT(levels.front()["minimum_bias_events"].get<uint64_t>(), 150u);
+  EXPECT_GT(levels.front()["signal_events"].get<uint64_t>(), 150u);
   EXPECT_NEAR(wp["pu_acceptance"].get<double>(), 0.10, 0.01) << wp.dump();
   EXPECT_NEAR(levels.front()["pu_acceptance_frozen"].get<double>(), 0.10, 0.01);
   EXPECT_GT(levels.front()["pv_efficiency_frozen"].get<double>(), 0.9);
@@ -84,6 +100,37 @@ TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighest
   // model keeps more of the primary vertex's tracks.
   EXPECT_GT(top["pv_efficiency_live_retuned"].get<double>(),
             top["pv_efficiency_frozen_retuned"].get<double>())
+      << levels.dump(1);
+
+  // The ceiling: a model trained from scratch on the level's data is well above the frozen one
+  // at 10 % smear, so the gap is significant and the recovered fraction is reported; on the
+  // undegraded level there is nothing to recover.
+  ASSERT_TRUE(s.contains("ceiling")) << s.dump(1);
+  EXPECT_FALSE(s["ceiling"]["from_cache"].get<bool>());
+  EXPECT_GT(top["ceiling_pv_efficiency"].get<double>(),
+            top["pv_efficiency_frozen_retuned"].get<double>() + 0.03)
+      << top.dump(1);
+  ASSERT_TRUE(top["recovered_fraction"].is_number()) << top.dump(1);
+  EXPECT_GT(top["recovered_fraction"].get<double>(), 0.3) << top.dump(1);
+  EXPECT_TRUE(levels.front()["recovered_fraction"].is_null()) << levels.front().dump(1);
+
+  // The HT trigger: its threshold is fixed on undegraded minimum bias, the rate sample has
+  // events at every level, and the frozen model's trigger loses tt-bar efficiency at 10 % smear
+  // while its track HT gets worse.
+  const auto& trigger = s["trigger"];
+  ASSERT_TRUE(trigger["ht_threshold_gev"].is_number()) << trigger.dump(1);
+  EXPECT_GT(trigger["ht_threshold_gev"].get<double>(), 10.0);
+  EXPECT_NEAR(trigger["collision_rate_hz"].get<double>(), 40.079e6 * 0.7879, 1e3);
+  for (const auto& l : levels) {
+    EXPECT_GT(l["minimum_bias_events"].get<uint64_t>(), 150u) << l.dump();
+    EXPECT_TRUE(l["trigger_rate_hz_frozen"].is_number()) << l.dump();
+    EXPECT_TRUE(l["ht_resolution_frozen"].is_number()) << l.dump();
+  }
+  EXPECT_NEAR(levels.front()["trigger_rate_hz_frozen"].get<double>(),
+              0.04 * trigger["collision_rate_hz"].get<double>(),
+              0.03 * trigger["collision_rate_hz"].get<double>());
+  EXPECT_LT(top["trigger_efficiency_frozen"].get<double>(),
+            levels.front()["trigger_efficiency_frozen"].get<double>())
       << levels.dump(1);
 }
 

@@ -107,7 +107,8 @@ TEST(PrometheusTest, ScrapesTheChainAndSeesEventsModelVersionsAndLatencies) {
   ASSERT_TRUE(chain.process().start(
       {testing::binary("l1t-chain"), "--config", testing::default_config(), "--ephemeral-ports",
        "--work-dir", dir, "--set", "emulator.rate_hz=500", "--set",
-       "degradation.events_per_level=1000", "--timeout", "70", "--progress-interval", "5"},
+       "degradation.events_per_level=1000", "--set", "ceiling.enabled=false", "--set",
+       "inference.trigger_minbias_accept=0.02", "--timeout", "70", "--progress-interval", "5"},
       dir + "/chain.log", &error))
       << error;
 

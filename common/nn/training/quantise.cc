@@ -48,6 +48,25 @@ bool overflows(float x, const fixed::Spec& spec, bool hls4ml_text) {
 
 }  // namespace
 
+bool model_quantisation(const std::string& precision, const std::string& accum_precision,
+                        QuantisationConfig* out, std::string* error) {
+  std::string why;
+  fixed::Spec spec, accum;
+  if (!fixed::parse_spec(precision, &spec, &why)) {
+    *error = "config key 'model.precision': " + why;
+    return false;
+  }
+  accum = spec;
+  if (!accum_precision.empty() && !fixed::parse_spec(accum_precision, &accum, &why)) {
+    *error = "config key 'model.accum_precision': " + why;
+    return false;
+  }
+  out->input = spec;
+  out->layer.weight = out->layer.bias = out->layer.result = out->layer.activation_result = spec;
+  out->layer.accum = accum;
+  return true;
+}
+
 const LayerPrecision& precision_of(const QuantisationConfig& config, int layer) {
   if (layer >= 0 && static_cast<size_t>(layer) < config.per_layer.size()) {
     return config.per_layer[layer];

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/fixed/spec.h"
@@ -45,6 +46,12 @@ struct QuantisationConfig {
   // value directly (equal except in the corner cases described at the top).
   bool hls4ml_text = true;
 };
+
+// The deployed precision as a scenario's `model:` section states it: one type for inputs,
+// weights, biases and results, the accumulator's own when accum_precision is not empty. False
+// with *error naming the key that does not parse ("config key 'model.precision': ...").
+bool model_quantisation(const std::string& precision, const std::string& accum_precision,
+                        QuantisationConfig* out, std::string* error);
 
 // One parameter into raw fixed point: optionally via hls4ml's text, then fixed::from_double.
 int64_t quantise_parameter(float value, const fixed::Spec& spec, bool hls4ml_text);

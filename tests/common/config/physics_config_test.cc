@@ -75,6 +75,17 @@ std::vector<std::pair<std::string, std::string>> fields(const GeneratorConfig& g
       {"fake_fraction", text(g.fake_fraction)},
       {"fake_pt_mean_excess", text(g.fake_pt_mean_excess)},
       {"fake_d0_sigma_cm", text(g.fake_d0_sigma_cm)},
+      {"fake_occupancy_power", text(g.fake_occupancy_power)},
+      {"fake_nominal_occupancy", text(g.fake_nominal_occupancy)},
+      {"fake_z0_sigma_factor", text(g.fake_z0_sigma_factor)},
+      {"material_interaction_prob", text(g.material_interaction_prob)},
+      {"quality_fake_chi2_scale", text(g.quality_fake_chi2_scale)},
+      {"quality_fake_bend_chi2_scale", text(g.quality_fake_bend_chi2_scale)},
+      {"quality_missing_stub_scale", text(g.quality_missing_stub_scale)},
+      {"quality_missing_ps_z_scale", text(g.quality_missing_ps_z_scale)},
+      {"quality_mva_offset", text(g.quality_mva_offset)},
+      {"quality_mva_stub_weight", text(g.quality_mva_stub_weight)},
+      {"quality_mva_chi2_weight", text(g.quality_mva_chi2_weight)},
       {"stub_model", g.stub_model ? "true" : "false"},
       {"stub_efficiency", text(g.stub_efficiency)},
       {"smear_widths",
@@ -99,7 +110,7 @@ constexpr size_t field_count() {
     return sizeof...(A);
   }
 }
-static_assert(field_count<GeneratorConfig>() == 41,
+static_assert(field_count<GeneratorConfig>() == 52,
               "GeneratorConfig changed: list the field in fields() and in configs/default.yaml");
 
 void expect_same_fields(const GeneratorConfig& got, const GeneratorConfig& want) {
@@ -116,7 +127,11 @@ TEST(PhysicsConfigTest, DefaultYamlIsTheBuiltInGenerator) {
   Scenario s;
   std::string error;
   ASSERT_TRUE(load_scenario(kDefault, {}, &s, &error)) << error;
-  expect_same_fields(generator_config(s), GeneratorConfig{});
+  // All but the mix: the built-in generator is the signal sample (what models are trained and
+  // experiments run on), the default scenario adds the trigger's minimum-bias rate sample.
+  EXPECT_EQ(signal_generator_config(s).hard_scatter_fraction, 1.0);
+  EXPECT_EQ(generator_config(s).hard_scatter_fraction, 0.5);
+  expect_same_fields(signal_generator_config(s), GeneratorConfig{});
 
   // Not by absence: the file spells out every key but the beam's (those are in emulator:) and
   // the smear's widths and the bias-rail band (degradation.smear_widths: smear_config_test.cc;
@@ -234,6 +249,19 @@ TEST(PhysicsConfigTest, BadValuesAreRefusedNamingTheKey) {
       {"physics.stub_model=maybe", "physics.stub_model", "wrong type"},
       {"physics.pileup_mean=140", "physics.pileup_mean", "emulator.pileup_mean"},
       {"physics.beam_sigma_z_cm=5", "physics.beam_sigma_z_cm", "emulator.beam_sigma_z_cm"},
+      {"physics.fake_occupancy_power=-1", "physics.fake_occupancy_power", "[0, 4]"},
+      {"physics.fake_occupancy_power=5", "physics.fake_occupancy_power", "[0, 4]"},
+      {"physics.fake_nominal_occupancy=0", "physics.fake_nominal_occupancy", "> 0"},
+      {"physics.fake_z0_sigma_factor=-1", "physics.fake_z0_sigma_factor", ">= 0"},
+      {"physics.material_interaction_prob=1.5", "physics.material_interaction_prob", "[0, 1]"},
+      {"physics.material_interaction_prob=.nan", "physics.material_interaction_prob", "finite"},
+      {"physics.quality_fake_chi2_scale=0.5", "physics.quality_fake_chi2_scale", ">= 1"},
+      {"physics.quality_fake_bend_chi2_scale=0", "physics.quality_fake_bend_chi2_scale", ">= 1"},
+      {"physics.quality_missing_stub_scale=-0.1", "physics.quality_missing_stub_scale", ">= 0"},
+      {"physics.quality_missing_ps_z_scale=-1", "physics.quality_missing_ps_z_scale", ">= 0"},
+      {"physics.quality_mva_offset=.inf", "physics.quality_mva_offset", "finite"},
+      {"physics.quality_mva_stub_weight=-1", "physics.quality_mva_stub_weight", ">= 0"},
+      {"physics.quality_mva_chi2_weight=-0.1", "physics.quality_mva_chi2_weight", ">= 0"},
   };
   for (const BadRow& row : rows) {
     Scenario s;
@@ -247,12 +275,28 @@ TEST(PhysicsConfigTest, BadValuesAreRefusedNamingTheKey) {
 
 // The edges of each rule are accepted: the rules refuse no physics that makes sense.
 TEST(PhysicsConfigTest, BoundaryValuesAreAccepted) {
-  for (const char* set :
-       {"physics.hard_scatter_fraction=0", "physics.hard_scatter_fraction=1",
-        "physics.fake_fraction=0.5", "physics.fake_fraction=0", "physics.stub_efficiency=1",
-        "physics.tsallis_n=2.5", "physics.eta_gen_max=2.4", "physics.jets_min=6",
-        "physics.jets_min=0", "physics.jets_max=64", "physics.z0_res_ms_share=0",
-        "physics.pu_charged_per_unit_eta=0", "physics.z0_res_eta_edges=[0, 1.6, 2.0]"}) {
+  for (const char* set : {"physics.hard_scatter_fraction=0",
+                          "physics.hard_scatter_fraction=1",
+                          "physics.fake_fraction=0.5",
+                          "physics.fake_fraction=0",
+                          "physics.stub_efficiency=1",
+                          "physics.tsallis_n=2.5",
+                          "physics.eta_gen_max=2.4",
+                          "physics.jets_min=6",
+                          "physics.jets_min=0",
+                          "physics.jets_max=64",
+                          "physics.z0_res_ms_share=0",
+                          "physics.pu_charged_per_unit_eta=0",
+                          "physics.z0_res_eta_edges=[0, 1.6, 2.0]",
+                          "physics.fake_occupancy_power=0",
+                          "physics.fake_occupancy_power=4",
+                          "physics.fake_z0_sigma_factor=0",
+                          "physics.material_interaction_prob=0",
+                          "physics.material_interaction_prob=1",
+                          "physics.quality_fake_chi2_scale=1",
+                          "physics.quality_missing_stub_scale=0",
+                          "physics.quality_mva_offset=-3",
+                          "physics.quality_mva_chi2_weight=0"}) {
     Scenario s;
     std::string error;
     EXPECT_TRUE(load_scenario(kDefault, {set}, &s, &error)) << set << ": " << error;

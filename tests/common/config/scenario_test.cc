@@ -80,5 +80,32 @@ TEST(ScenarioTest, MissingFileIsReported) {
   EXPECT_NE(error.find("/nonexistent/x.yaml"), std::string::npos);
 }
 
+TEST(ScenarioTest, LimitsHaveDocumentedDefaultsAndRefuseNonsense) {
+  Scenario s;
+  std::string error;
+  ASSERT_TRUE(load_scenario(L1T_SOURCE_DIR "/configs/default.yaml", {}, &s, &error)) << error;
+  const Limits built_in;
+  EXPECT_EQ(s.limits.max_message_bytes, built_in.max_message_bytes) << "default.yaml says why";
+  EXPECT_EQ(s.limits.max_tracks_per_event, built_in.max_tracks_per_event);
+  EXPECT_EQ(s.limits.max_senders, built_in.max_senders);
+  EXPECT_EQ(s.limits.max_fill, built_in.max_fill);
+  EXPECT_EQ(parse_ok("limits:\n  max_tracks_per_event: 500\n").limits.max_tracks_per_event, 500);
+  EXPECT_EQ(parse_ok("", {"limits.max_message_bytes=65536"}).limits.max_message_bytes, 65536);
+  EXPECT_NE(parse_error("limits:\n  max_message_bytes: 100\n").find("limits.max_message_bytes"),
+            std::string::npos);
+  EXPECT_NE(parse_error("limits:\n  max_tracks_per_event: 0\n").find("max_tracks_per_event"),
+            std::string::npos);
+  EXPECT_NE(parse_error("limits:\n  max_senders: -1\n").find("limits.max_senders"),
+            std::string::npos);
+  EXPECT_NE(parse_error("limits:\n  max_trakcs: 5\n").find("'limits.max_trakcs'"),
+            std::string::npos);
+  // A timeline whose own runs the receivers would refuse fails at start, naming the limit.
+  ASSERT_TRUE(load_scenario(L1T_SOURCE_DIR "/configs/timeline-example.yaml", {}, &s, &error))
+      << error;
+  EXPECT_FALSE(load_scenario(L1T_SOURCE_DIR "/configs/timeline-example.yaml", {"limits.max_run=1"},
+                             &s, &error));
+  EXPECT_NE(error.find("limits.max_run"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace l1t::config

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "common/runtime/signals.h"
@@ -127,6 +128,173 @@ TEST_F(DeviceTest, ServesChannelsInOrderWithinTheirBudgetAndRunsTasks) {
   ASSERT_TRUE(dev.run_until([&] { return order.size() == 4; }, 10ms));
   EXPECT_EQ(order, (std::vector<std::string>{"first", "second", "second", "second"}));
   EXPECT_GE(ticks, 3) << "one second-channel message per turn, a task run each turn";
+}
+
+// A heartbeat from sender with this sequence, sent at sent_ns.
+v1::Heartbeat stamped(const std::string& sender, uint64_t sequence, int64_t sent_ns,
+                      uint64_t out = 0) {
+  v1::Heartbeat hb = beat(out);
+  hb.mutable_header()->set_sender(sender);
+  hb.mutable_header()->set_sequence(sequence);
+  hb.mutable_header()->set_sent_unix_ns(sent_ns);
+  return hb;
+}
+
+TEST_F(DeviceTest, AMessageBeyondTheLimitIsRefusedBeforeParsingAndTheProcessGoesOn) {
+  config::Limits limits;
+  limits.max_message_bytes = 1 << 16;
+  Device dev("test", options_, "127.0.0.1", 0, limits);
+  dev.open("in", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
+  std::vector<uint64_t> seen;
+  dev.on<v1::Heartbeat>("in", transport::kTopicHeartbeat,
+                        [&](v1::Heartbeat& hb) { seen.push_back(hb.messages_out()); });
+  auto push = transport::make_socket(peer_ctx_, zmq::socket_type::push);
+  push.connect(dev.endpoint("in"));
+  // A heartbeat that parses, padded past the limit by its process name: refused unread.
+  v1::Heartbeat big = stamped("peer", 1, 1, 7);
+  big.set_process(std::string(100'000, 'x'));
+  transport::send(push, transport::kTopicHeartbeat, big, true);
+  transport::send(push, transport::kTopicHeartbeat, stamped("peer", 2, 2, 8), true);
+  ASSERT_TRUE(dev.run_until([&] { return seen.size() == 1; }, 10ms));
+  EXPECT_EQ(seen, (std::vector<uint64_t>{8}));
+  EXPECT_EQ(dev.rejected("in", "too_large"), 1u);
+  EXPECT_EQ(counter_value(dev.metrics(), "l1t_messages_rejected_total", "in", "too_large"), 1);
+
+  // Beyond kSocketLimitFactor x the limit libzmq drops the connection before reading the frame
+  // (ZMQ_MAXMSGSIZE); the peer reconnects and its later messages arrive.
+  big.set_process(std::string(kSocketLimitFactor * (1 << 16) + 1000, 'x'));
+  transport::send(push, transport::kTopicHeartbeat, big, true);
+  uint64_t sequence = 3;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (seen.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    transport::send(push, transport::kTopicHeartbeat, stamped("peer", sequence, sequence, 9), true);
+    ++sequence;
+    // A message may go down with the dropped connection: send again after a while.
+    const auto resend_at = std::chrono::steady_clock::now() + 200ms;
+    dev.run_until([&] { return seen.size() >= 2 || std::chrono::steady_clock::now() > resend_at; },
+                  10ms);
+  }
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen[1], 9u) << "the frame beyond the socket's limit never reached the device";
+  EXPECT_EQ(dev.rejected("in", "too_large"), 1u);
+}
+
+TEST_F(DeviceTest, AConnectingChannelReadsAndRefusesEvenAFarLargerFrameAndKeepsItsPeer) {
+  config::Limits limits;
+  limits.max_message_bytes = 1 << 16;
+  Device dev("test", options_, "127.0.0.1", 0, limits);
+  auto push = transport::make_socket(peer_ctx_, zmq::socket_type::push);
+  const std::string ep = transport::bind(push, "tcp://127.0.0.1:*");
+  dev.open("up", zmq::socket_type::pull, Method::kConnect, ep);
+  std::vector<uint64_t> seen;
+  dev.on<v1::Heartbeat>("up", transport::kTopicHeartbeat,
+                        [&](v1::Heartbeat& hb) { seen.push_back(hb.messages_out()); });
+  // libzmq would not reconnect a connecting socket it dropped for size: no ZMQ_MAXMSGSIZE here.
+  transport::send(push, transport::kTopicHeartbeat, std::string(5 << 16, 'x'), true);
+  transport::send(push, transport::kTopicHeartbeat, stamped("peer", 1, 1, 5), true);
+  ASSERT_TRUE(dev.run_until([&] { return seen.size() == 1; }, 10ms));
+  EXPECT_EQ(seen, (std::vector<uint64_t>{5}));
+  EXPECT_EQ(dev.rejected("up", "too_large"), 1u);
+}
+
+TEST_F(DeviceTest, RepeatedSequencesAreRefusedGapsAndRestartsCounted) {
+  Device dev("test", options_, "127.0.0.1", 0);
+  dev.open("in", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
+  dev.open("answers", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
+  std::vector<uint64_t> seen, answers;
+  dev.on<v1::Heartbeat>("in", transport::kTopicHeartbeat,
+                        [&](v1::Heartbeat& hb) { seen.push_back(hb.messages_out()); });
+  dev.on<v1::Heartbeat>(
+      "answers", transport::kTopicHeartbeat,
+      [&](v1::Heartbeat& hb) { answers.push_back(hb.messages_out()); }, Sequences::kCountOnly);
+  auto push = transport::make_socket(peer_ctx_, zmq::socket_type::push);
+  push.connect(dev.endpoint("in"));
+  auto other = transport::make_socket(peer_ctx_, zmq::socket_type::push);
+  other.connect(dev.endpoint("answers"));
+  for (const auto& hb : {stamped("peer", 1, 10, 1), stamped("peer", 2, 11, 2),
+                         stamped("peer", 2, 11, 3),  // the same again: repeat
+                         stamped("peer", 5, 12, 4),  // a gap of two
+                         stamped("peer", 3, 9, 5),   // older: repeat
+                         stamped("other", 3, 9, 6),  // another sender's own sequence
+                         stamped("peer", 1, 20, 7),  // a restart
+                         stamped("peer", 2, 21, 8)}) {
+    transport::send(push, transport::kTopicHeartbeat, hb, true);
+  }
+  for (int i = 0; i < 2; ++i) {
+    transport::send(other, transport::kTopicHeartbeat, stamped("trainer", 4, 4, 40 + i), true);
+  }
+  ASSERT_TRUE(dev.run_until([&] { return seen.size() == 6 && answers.size() == 2; }, 10ms));
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 4, 6, 7, 8}));
+  EXPECT_EQ(answers, (std::vector<uint64_t>{40, 41})) << "a count-only input takes repeats";
+  auto& m = dev.metrics();
+  EXPECT_EQ(counter_value(m, "l1t_messages_rejected_total", "in", "repeat"), 2);
+  EXPECT_EQ(counter_value(m, "l1t_sequence_gaps_total", "in"), 1);
+  EXPECT_EQ(counter_value(m, "l1t_sequence_resets_total", "in"), 1);
+  EXPECT_EQ(counter_value(m, "l1t_messages_rejected_total", "answers", "repeat"), -1);
+  dev.finish({});
+  nlohmann::json stats;
+  ASSERT_TRUE(runtime::read_json_file(options_.stats_file, &stats));
+  EXPECT_EQ(stats["messages_rejected_by_reason"]["in"]["repeat"], 2);
+  EXPECT_EQ(stats["sequence_gaps"], 1);
+  EXPECT_EQ(stats["sequence_missed"], 2);
+  EXPECT_EQ(stats["sequence_resets"], 1);
+}
+
+TEST_F(DeviceTest, OnARouterEachPeerConnectionHasItsOwnSequence) {
+  Device dev("test", options_, "127.0.0.1", 0);
+  dev.open("control", zmq::socket_type::router, Method::kBind, "tcp://127.0.0.1:*");
+  int handled = 0;
+  dev.on<v1::Heartbeat>("control", transport::kTopicHeartbeat, [&](v1::Heartbeat&) { ++handled; });
+  auto a = transport::make_socket(peer_ctx_, zmq::socket_type::dealer);
+  auto b = transport::make_socket(peer_ctx_, zmq::socket_type::dealer);
+  a.connect(dev.endpoint("control"));
+  b.connect(dev.endpoint("control"));
+  // Two nodes of the same name: neither repeats the other.
+  transport::send(a, transport::kTopicHeartbeat, stamped("inference-0", 5, 5), true);
+  transport::send(b, transport::kTopicHeartbeat, stamped("inference-0", 5, 5), true);
+  transport::send(a, transport::kTopicHeartbeat, stamped("inference-0", 5, 5), true);  // repeat
+  ASSERT_TRUE(dev.run_until([&] { return handled == 2 && dev.rejected() == 1; }, 10ms));
+  EXPECT_EQ(dev.rejected("control", "repeat"), 1u);
+}
+
+TEST_F(DeviceTest, AMessageWhoseFieldsMeanNothingNeverReachesItsHandler) {
+  Device dev("test", options_, "127.0.0.1", 0);
+  dev.open("events", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
+  std::vector<uint64_t> seen;
+  dev.on<v1::Event>("events", transport::kTopicEvent,
+                    [&](v1::Event& e) { seen.push_back(e.event_id()); });
+  auto push = transport::make_socket(peer_ctx_, zmq::socket_type::push);
+  push.connect(dev.endpoint("events"));
+  v1::Event e;
+  e.mutable_header()->set_schema_version(transport::kSchemaVersion);
+  e.set_event_id(1);
+  e.mutable_degradation()->set_smear(std::numeric_limits<double>::quiet_NaN());
+  transport::send(push, transport::kTopicEvent, e, true);
+  e.set_event_id(2);
+  e.mutable_degradation()->set_smear(0.02);
+  e.set_n_tracks(1'000'000);
+  transport::send(push, transport::kTopicEvent, e, true);
+  e.set_event_id(3);
+  e.set_n_tracks(0);
+  transport::send(push, transport::kTopicEvent, e, true);
+  ASSERT_TRUE(dev.run_until([&] { return seen.size() == 1; }, 10ms));
+  EXPECT_EQ(seen, (std::vector<uint64_t>{3}));
+  EXPECT_EQ(dev.rejected("events", "degradation"), 1u);
+  EXPECT_EQ(dev.rejected("events", "too_many_tracks"), 1u);
+}
+
+TEST(LogLimiterTest, OneLinePerPeriodAndKeyThenHowManyWereNotLogged) {
+  auto now = std::chrono::steady_clock::time_point{};
+  LogLimiter limiter(1000ms, [&] { return now; });
+  uint64_t suppressed = 99;
+  EXPECT_TRUE(limiter.allow("in/malformed", &suppressed));
+  EXPECT_EQ(suppressed, 0u);
+  for (int i = 0; i < 1000; ++i) EXPECT_FALSE(limiter.allow("in/malformed", &suppressed));
+  EXPECT_TRUE(limiter.allow("in/repeat", &suppressed)) << "each key its own window";
+  now += 1000ms;
+  EXPECT_TRUE(limiter.allow("in/malformed", &suppressed));
+  EXPECT_EQ(suppressed, 1000u);
+  EXPECT_FALSE(limiter.allow("in/malformed", &suppressed));
 }
 
 TEST_F(DeviceTest, AStopEndsTheLoopAndDrainHandlesWhatIsQueued) {

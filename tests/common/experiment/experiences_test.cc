@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/physics/event_generator.h"
 #include "common/physics/tracker_degradation.h"
 
 namespace l1t::experiment {
@@ -99,6 +100,35 @@ TEST(ExperiencesTest, LabelsAreBinaryWithAMinorityOfPrimaryTracks) {
   const auto other = make_undegraded_set(g, 20, 1, "undegraded-train");
   EXPECT_NE(set.x, other.x);
   EXPECT_EQ(set.x, make_undegraded_set(g, 20, 1, "pretrain").x);
+}
+
+// The experiments' data are the signal sample (a tt-bar hard scatter in every event) even when
+// the scenario mixes in minimum-bias events for trigger-rate measurements.
+TEST(ExperiencesTest, DataAreTheSignalSampleWhateverTheScenariosMix) {
+  physics::GeneratorConfig signal, mixed;
+  mixed.hard_scatter_fraction = 0.3;
+  EXPECT_EQ(signal_sample(mixed).hard_scatter_fraction, 1.0);
+  EXPECT_EQ(signal_sample(mixed).pt_min, mixed.pt_min);
+  // The mix does change the events a plain generator makes ...
+  physics::EventGenerator plain_signal(signal, 5), plain_mixed(mixed, 5);
+  const auto a = trigger::make_training_set(plain_signal, 20, {});
+  const auto b = trigger::make_training_set(plain_mixed, 20, {});
+  EXPECT_NE(a.y, b.y);
+  // ... but not the experiments' sets.
+  const auto u_signal = make_undegraded_set(signal, 20, 5, "pretrain");
+  const auto u_mixed = make_undegraded_set(mixed, 20, 5, "pretrain");
+  EXPECT_EQ(u_signal.x, u_mixed.x);
+  EXPECT_EQ(u_signal.y, u_mixed.y);
+  std::vector<ExperienceSpec> specs;
+  std::string error;
+  ASSERT_TRUE(experience_sequence({"smear"}, &specs, &error)) << error;
+  specs = {specs[0], specs[10]};
+  const auto e_signal = make_experiences(specs, signal, {10, 10}, 5, 2);
+  const auto e_mixed = make_experiences(specs, mixed, {10, 10}, 5, 2);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    EXPECT_EQ(e_signal[i].train.x, e_mixed[i].train.x) << i;
+    EXPECT_EQ(e_signal[i].test.y, e_mixed[i].test.y) << i;
+  }
 }
 
 }  // namespace

@@ -72,6 +72,7 @@ TEST(EventGeneratorInputsTest, AnExternalHardScatterGivesThePrimaryTracks) {
 TEST(EventGeneratorInputsTest, TheSourcesChargeGivesTheCurvatureSign) {
   GeneratorConfig cfg;
   cfg.pileup_mean = 0;
+  cfg.material_interaction_prob = 0;  // external particles count as hadrons: keep all ten
   for (int charge : {+1, -1}) {
     EventGenerator g(cfg, 5);
     ExternalHardScatter hs;

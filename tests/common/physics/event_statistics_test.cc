@@ -139,14 +139,22 @@ TEST(EventStatisticsTest, DefaultGeneratorLooksLikeTheHlLhc) {
   EXPECT_GT(s.pv_track_fraction, 0.05);
   EXPECT_LT(s.pv_track_fraction, 0.25);
   EXPECT_NEAR(s.fake_fraction, 0.02, 0.005);
-  // The layered tracker finds 4 of 6 stubs at 99.5 % each: only resolution migration at the
-  // thresholds costs efficiency.
-  EXPECT_GT(s.efficiency_overall, 0.97);
+  // The layered tracker finds 4 of 6 stubs at 99.5 % each: resolution migration at the
+  // thresholds and the 5 % of charged hadrons lost to nuclear interactions in the material
+  // (physics.material_interaction_prob) cost efficiency; the plateau is about 0.95.
+  EXPECT_GT(s.efficiency_overall, 0.92);
+  EXPECT_LT(s.efficiency_overall, 0.96);
   for (const EfficiencyBin& b : s.efficiency_vs_pt) {
     if (b.generated < 100) continue;
-    EXPECT_GT(b.efficiency, b.pt_lo >= 3 ? 0.99 : 0.9) << "pT bin " << b.pt_lo;
+    EXPECT_GT(b.efficiency, b.pt_lo >= 3 ? 0.94 : 0.88) << "pT bin " << b.pt_lo;
     EXPECT_LE(b.efficiency, 1.0);
   }
+  EXPECT_NEAR(s.material_lost_fraction, 0.05, 0.005);
+  ASSERT_EQ(s.quality.size(), 3u);
+  EXPECT_EQ(s.quality[0].origin, Origin::kPrimary);
+  EXPECT_EQ(s.quality[2].origin, Origin::kFake);
+  EXPECT_GT(s.quality[2].chi2_rphi_mean, 3 * s.quality[1].chi2_rphi_mean);
+  EXPECT_LT(s.quality[2].mva_mean, s.quality[1].mva_mean);
   // Primary-track residuals follow the configured z0 resolution by |eta| (given at 2.5 GeV),
   // a little narrower: primary tracks are harder, and multiple scattering falls with pT.
   const double expected[] = {0.18, 0.29, 0.46, 0.65};

@@ -34,8 +34,9 @@ TEST(SmearWidthsTest, WidthsAreOnePercentOfEachParametersRmsInTheUndegradedSampl
   // The constants were measured over 100,000 events (seed 1); 3,000 events (800,000 tracks)
   // give pT's standard deviation to about 0.6 % (its tail is tt-bar leptons and jets), d0's to
   // 1 % (it is the 2 % of fakes), the others' to 0.4 % or better.
+  // Measured on the signal sample (tt-bar in every event), which the widths were defined on.
   const config::Scenario s = default_scenario();
-  EventGenerator g(config::generator_config(s), s.emulator.seed);
+  EventGenerator g(config::signal_generator_config(s), s.emulator.seed);
   double n = 0, sum[5] = {}, sum_sq[5] = {};
   GeneratedEvent ev;
   for (int e = 0; e < 3000; ++e) {

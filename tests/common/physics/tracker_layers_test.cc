@@ -148,16 +148,18 @@ TEST(TrackerLayersTest, SameSeedSameBytesUnderEveryScenario) {
 TEST(TrackerLayersTest, ScenariosSeeTheSameCollisions) {
   const DegradationState worst{0, 0.0, preset("bri+10bs")};
   EventGenerator clean({}, 37), degraded({}, 37);
-  for (int i = 0; i < 20; ++i) {
+  size_t fakes_a = 0, fakes_b = 0;
+  for (int i = 0; i < 40; ++i) {
     const GeneratedEvent a = clean.next({});
     const GeneratedEvent b = degraded.next(worst);
     EXPECT_EQ(a.pv_z0, b.pv_z0);
     EXPECT_LT(b.tracks.size(), a.tracks.size());
-    size_t fakes_a = 0, fakes_b = 0;
     for (Origin o : a.origin) fakes_a += o == Origin::kFake;
     for (Origin o : b.origin) fakes_b += o == Origin::kFake;
-    EXPECT_EQ(fakes_a, fakes_b) << "the fake count follows the undegraded tracker";
   }
+  // Fakes are made of stubs: with ~17 % of them lost, ~30 % fewer (their own engine, so the
+  // collisions above stay the same).
+  EXPECT_LT(fakes_b, fakes_a) << "fewer stubs, fewer combinatorial fakes";
 }
 
 TEST(TrackerLayersTest, MultiplicityAndPrimaryFractionStayInRangeUnderEveryScenario) {

@@ -51,3 +51,39 @@ TEST(CheckedModelTest, WeightsAreCheckedWhateverTheirVersion) {
 
 }  // namespace
 }  // namespace l1t::trigger
+
+namespace l1t::trigger {
+namespace {
+
+TEST(CheckedModelTest, AWeightOutsideItsPrecisionIsRefusedAndNamedWeightRange) {
+  // A sender that writes a raw weight beyond ap_fixed<16,6>'s [-32768, 32767] and a checksum
+  // that matches it: only the range check can stop it.
+  nn::FixedModel m = nn::quantise(nn::FloatMlp({5, 25, 30, 1}, 3), {});
+  m.layers[1].weights[7] = 40000;
+  v1::ModelUpdate u;
+  transport::encode_model(m, &u);
+  u.set_version(2);
+  CheckedModel out;
+  std::string why;
+  EXPECT_EQ(check_model_weights(u, nullptr, &out, &why), Verdict::kRejected);
+  EXPECT_NE(why.find("outside its precision"), std::string::npos) << why;
+  EXPECT_EQ(refusal_reason(u), "weight_range");
+  m.layers[1].weights[7] = 0;
+  m.layers[2].biases[0] = -32769;
+  transport::encode_model(m, &u);
+  EXPECT_EQ(check_model_weights(u, nullptr, &out, &why), Verdict::kRejected);
+  EXPECT_EQ(refusal_reason(u), "weight_range");
+
+  v1::ModelUpdate bad_spec = update(3);
+  bad_spec.mutable_layers(0)->set_weight_precision("ap_fixed<999,6>");
+  EXPECT_EQ(check_model_weights(bad_spec, nullptr, &out, &why), Verdict::kRejected);
+  EXPECT_EQ(refusal_reason(bad_spec), "precision");
+  v1::ModelUpdate bad_checksum = update(4);
+  bad_checksum.set_checksum(bad_checksum.checksum() + 1);
+  EXPECT_EQ(check_model_weights(bad_checksum, nullptr, &out, &why), Verdict::kRejected);
+  EXPECT_EQ(refusal_reason(bad_checksum), "model");
+  EXPECT_EQ(refusal_reason(update(5)), "model") << "nothing specific to name";
+}
+
+}  // namespace
+}  // namespace l1t::trigger

@@ -181,3 +181,74 @@ TEST(DecisionMonitorTest, CountsFastHistoVerticesWithinTheWindowAndTheirResoluti
 
 }  // namespace
 }  // namespace l1t::trigger
+
+namespace l1t::trigger {
+namespace {
+
+// Ten tracks of 10 GeV, the first four primary, with the delivered pT and phi the HT needs.
+v1::Truth ten_tracks_with_pt(uint64_t id, uint32_t level, bool minimum_bias) {
+  v1::Truth t = ten_tracks(id, level);
+  for (int i = 0; i < 10; ++i) {
+    t.add_track_pt(10);
+    t.add_track_phi(0.5f * static_cast<float>(i));
+  }
+  t.set_minimum_bias(minimum_bias);
+  return t;
+}
+
+TEST(DecisionMonitorTest, MinimumBiasEventsGiveTheRateAndStayOutOfTheTrackFigures) {
+  TriggerSettings ts;
+  ts.minbias_accept = 0.25;
+  ts.min_reference_accepts = 1;
+  DecisionMonitor m(0.5, 1000, /*pu_acceptance=*/1.0 / 6.0, 0.5, ts);
+  const std::vector<int32_t> clean = {900, 800, 760, 700, 700, 650, 640, 630, 620, 610};
+  // Minimum bias: the first k tracks scored high, so the frozen model's HT is 10 k GeV.
+  uint64_t id = 1;
+  for (int kept = 0; kept < 4; ++kept) {  // frozen HT 0, 10, 20, 30 at the working point
+    std::vector<int32_t> scores(10, 100);
+    for (int k = 0; k < kept; ++k) scores[static_cast<size_t>(k)] = 900;
+    m.on_truth(ten_tracks_with_pt(id, 0, true));
+    m.on_decision(decision(id, 0, 1, scores, scores));
+    ++id;
+  }
+  m.on_truth(ten_tracks_with_pt(id, 0, false));
+  m.on_decision(decision(id, 0, 1, clean, clean));
+  ++id;
+  EXPECT_EQ(m.reference_events(), 1u) << "minimum bias is not in the working point";
+  EXPECT_EQ(m.levels().at(0).minimum_bias_events, 4u);
+  EXPECT_EQ(m.levels().at(0).signal_events(), 1u);
+  EXPECT_EQ(m.levels().at(0).frozen.counts.total(), 10u) << "the signal event's tracks only";
+  EXPECT_FALSE(m.working_point_fixed());
+  // The first degraded event fixes the working point (651/1024) and the HT threshold: a quarter
+  // of 4 minimum-bias events is 1, above the second largest HT, 20 GeV.
+  m.on_truth(ten_tracks_with_pt(id, 2, false));
+  m.on_decision(decision(id, 2, 1, clean, clean));
+  ASSERT_TRUE(m.working_point_fixed());
+  ASSERT_TRUE(m.trigger().ht_threshold_gev().has_value());
+  EXPECT_DOUBLE_EQ(*m.trigger().ht_threshold_gev(), 20);
+  const TriggerLevel& t0 = m.trigger().levels().at(0);
+  EXPECT_EQ(t0.minbias_events, 4u);
+  EXPECT_EQ(t0.frozen.minbias_accepted, 1u);
+  // The signal event keeps its 4 primaries and the pile-up track at 700: HT 50 > 20.
+  EXPECT_EQ(t0.frozen.signal_accepted, 1u);
+  EXPECT_NEAR(t0.frozen.ht.mean(), (50.0 - 40.0) / 40.0, 1e-9);
+  EXPECT_EQ(m.trigger().levels().at(2).signal_events, 1u);
+}
+
+TEST(DecisionMonitorTest, TheWorkingPointIsFixedOnceAndUndegradedEventsAfterItDoNotMoveIt) {
+  DecisionMonitor m(0.5, 1000, 1.0 / 6.0);
+  const std::vector<int32_t> clean = {900, 800, 760, 700, 700, 650, 640, 630, 620, 610};
+  m.on_truth(ten_tracks_with_pt(1, 0, false));
+  m.on_decision(decision(1, 0, 1, clean, clean));
+  m.fix_working_point();
+  const double threshold = m.working_point()->threshold;
+  // Undegraded again, every pile-up track high: an estimate would move; the fixed one does not.
+  const std::vector<int32_t> high = {900, 900, 900, 900, 900, 900, 900, 900, 900, 900};
+  m.on_truth(ten_tracks_with_pt(2, 0, false));
+  m.on_decision(decision(2, 0, 1, high, high));
+  EXPECT_DOUBLE_EQ(m.working_point()->threshold, threshold);
+  EXPECT_EQ(m.reference_events(), 1u);
+}
+
+}  // namespace
+}  // namespace l1t::trigger

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "common/physics/tracker_degradation.h"
 
@@ -157,6 +160,70 @@ TEST(DegradationCodecTest, UnsetScalesReadAsOne) {
   EXPECT_EQ(s.tracker.resolution_scale, 1);
   EXPECT_EQ(physics::to_string(s.tracker), "bias_rail=0.2");
   EXPECT_TRUE(from_wire(v1::DegradationState{}).tracker.is_none());
+}
+
+}  // namespace
+}  // namespace l1t::trigger
+
+namespace l1t::trigger {
+namespace {
+
+TEST(DegradationCodecTest, AStateFromTheWireMustMeanSomething) {
+  std::string why;
+  v1::DegradationState good;
+  to_wire(custom_state(), &good);
+  EXPECT_TRUE(check_wire(good, &why)) << why;
+  EXPECT_TRUE(check_wire(v1::DegradationState(), &why)) << "an empty (old) state is none";
+  physics::DegradationState out;
+  ASSERT_TRUE(from_wire(good, &out, &why)) << why;
+  expect_same(out, custom_state());
+
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  using Edit = void (*)(v1::DegradationState*, double);
+  const std::vector<std::tuple<const char*, Edit, double>> bad = {
+      {"smear", [](v1::DegradationState* w, double v) { w->set_smear(v); }, nan},
+      {"smear", [](v1::DegradationState* w, double v) { w->set_smear(v); }, -0.01},
+      {"smear", [](v1::DegradationState* w, double v) { w->set_smear(v); }, 11},
+      {"smear", [](v1::DegradationState* w, double v) { w->set_smear(v); }, inf},
+      {"bias_rail_fraction",
+       [](v1::DegradationState* w, double v) { w->set_bias_rail_fraction(v); }, 1.01},
+      {"ps_z_loss_fraction",
+       [](v1::DegradationState* w, double v) { w->set_ps_z_loss_fraction(v); }, -0.1},
+      {"bad_strip_fraction",
+       [](v1::DegradationState* w, double v) { w->set_bad_strip_fraction(v); }, nan},
+      {"pt_scale", [](v1::DegradationState* w, double v) { w->set_pt_scale(v); }, -1},
+      {"pt_scale", [](v1::DegradationState* w, double v) { w->set_pt_scale(v); }, inf},
+      {"resolution_scale", [](v1::DegradationState* w, double v) { w->set_resolution_scale(v); },
+       1000},
+      {"z0_shift_cm", [](v1::DegradationState* w, double v) { w->set_z0_shift_cm(v); }, nan},
+      {"dead_eta_min", [](v1::DegradationState* w, double v) { w->set_dead_eta_min(v); }, -50},
+      {"dead_phi_max", [](v1::DegradationState* w, double v) { w->set_dead_phi_max(v); }, 4},
+      {"dead_phi_min", [](v1::DegradationState* w, double v) { w->set_dead_phi_min(v); }, nan},
+      {"level", [](v1::DegradationState* w, double v) { w->set_level(static_cast<uint32_t>(v)); },
+       1e9},
+      {"smear_mode",
+       [](v1::DegradationState* w, double v) {
+         w->set_smear_mode(static_cast<v1::SmearMode>(static_cast<int>(v)));
+       },
+       7},
+  };
+  for (const auto& [field, edit, value] : bad) {
+    v1::DegradationState w = good;
+    edit(&w, value);
+    why.clear();
+    EXPECT_FALSE(check_wire(w, &why)) << field << " = " << value;
+    EXPECT_NE(why.find(field), std::string::npos) << why;
+    physics::DegradationState untouched;
+    untouched.level = 42;
+    EXPECT_FALSE(from_wire(w, &untouched, &why));
+    EXPECT_EQ(untouched.level, 42) << "a refused state is not applied";
+  }
+  // An inverted dead region is the empty window, not an error.
+  v1::DegradationState inverted = good;
+  inverted.set_dead_eta_min(1);
+  inverted.set_dead_eta_max(-1);
+  EXPECT_TRUE(check_wire(inverted, &why)) << why;
 }
 
 }  // namespace

@@ -150,9 +150,49 @@ TEST(EventAssemblyTest, BuildsTheBytesTheEmulatorBuiltInline) {
       assembly.assemble(i, run.plan.at(i), ev);
       legacy.build(i, run.plan.at(i), ev);
       ASSERT_EQ(assembly.event_payload(), legacy.payload) << "event " << i;
-      ASSERT_EQ(assembly.truth_payload(), legacy.truth_payload) << "event " << i;
+      // The truth gained the tracks' pT and phi and the sample flag; the rest is as it was.
+      v1::Truth truth;
+      ASSERT_TRUE(truth.ParseFromString(assembly.truth_payload()));
+      ASSERT_EQ(truth.track_pt_size(), static_cast<int>(ev.tracks.size()));
+      ASSERT_EQ(truth.track_phi_size(), static_cast<int>(ev.tracks.size()));
+      EXPECT_EQ(truth.minimum_bias(), ev.minimum_bias);
+      truth.clear_track_pt();
+      truth.clear_track_phi();
+      truth.clear_minimum_bias();
+      std::string without_new_fields;
+      truth.SerializeToString(&without_new_fields);
+      ASSERT_EQ(without_new_fields, legacy.truth_payload) << "event " << i;
     }
   }
+}
+
+TEST(EventAssemblyTest, TheTruthCarriesEachTracksPtAndPhiAsItsWordReadsBack) {
+  PlannedRun run(
+      "name: mix\nemulator: {pileup_mean: 20}\nphysics: {hard_scatter_fraction: 0.5}\n"
+      "degradation: {smear_levels: [0.0], events_per_level: 40}\n");
+  EventAssembly assembly = fixed_clock_assembly();
+  int minimum_bias = 0;
+  const uint64_t n = run.plan.total_events();
+  ASSERT_EQ(n, 40u);
+  for (uint64_t i = 0; i < n; ++i) {
+    const physics::GeneratedEvent ev = run.next(i);
+    assembly.assemble(i, run.plan.at(i), ev);
+    v1::Truth truth;
+    v1::Event event;
+    ASSERT_TRUE(truth.ParseFromString(assembly.truth_payload()));
+    ASSERT_TRUE(event.ParseFromString(assembly.event_payload()));
+    std::vector<physics::Track> tracks;
+    ASSERT_TRUE(physics::unpack_tracks(event.track_words(), &tracks));
+    ASSERT_EQ(truth.track_pt_size(), static_cast<int>(tracks.size()));
+    for (size_t t = 0; t < tracks.size(); ++t) {
+      EXPECT_FLOAT_EQ(truth.track_pt(static_cast<int>(t)), static_cast<float>(tracks[t].pt()));
+      EXPECT_FLOAT_EQ(truth.track_phi(static_cast<int>(t)), static_cast<float>(tracks[t].phi0));
+    }
+    EXPECT_EQ(truth.minimum_bias(), ev.minimum_bias);
+    minimum_bias += truth.minimum_bias();
+  }
+  EXPECT_GT(minimum_bias, 2) << "half the events are the rate sample";
+  EXPECT_LT(minimum_bias, static_cast<int>(n) - 2);
 }
 
 TEST(EventAssemblyTest, TrackWordsAndOriginsAreTheGeneratedEvents) {

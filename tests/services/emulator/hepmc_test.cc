@@ -73,7 +73,9 @@ void write_file(const std::string& path, int n_events, int charged) {
 }
 
 nlohmann::json describe(const std::string& args) {
-  const RunResult r = run_emulator("--describe --json --set emulator.pileup_mean=0 " + args);
+  const RunResult r = run_emulator(
+      "--describe --json --set emulator.pileup_mean=0 --set physics.hard_scatter_fraction=1 " +
+      args);
   EXPECT_EQ(r.exit_code, 0) << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_FALSE(j.is_discarded()) << "stdout is not JSON alone:\n" << r.out;
@@ -89,10 +91,10 @@ TEST(EmulatorHepmcTest, TheFilesChargedParticlesAreThePrimaryTracks) {
   ASSERT_TRUE(from_file.contains("pv_tracks_per_event_mean")) << from_file.dump();
   EXPECT_EQ(from_file["hard_scatter"], file);
   EXPECT_EQ(built_in["hard_scatter"], "ttbar");
-  // Without pile-up every non-fake track is primary: the six 10 GeV pions, found (nearly)
-  // always; the tt-bar gives about 28.
+  // Without pile-up every non-fake track is primary: the six 10 GeV pions, found unless one
+  // of them interacts in the material (5 %: 5.7 on average); the tt-bar gives about 28.
   const double pv = from_file["pv_tracks_per_event_mean"];
-  EXPECT_GE(pv, 5.5);
+  EXPECT_GE(pv, 5.3);
   EXPECT_LE(pv, 6.0);
   EXPECT_GT(built_in["pv_tracks_per_event_mean"].get<double>(), 15);
   // The config key does the same as the flag.

@@ -44,6 +44,7 @@ TEST(CeilingToolTest, WritesEveryExperienceTheWorkingPointAndAPlot) {
                           dir + "/c.json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("gap +- error"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rec replay"), std::string::npos) << r.out;
   std::ifstream f(dir + "/c.json");
   const auto j = nlohmann::json::parse(f, nullptr, false);
   ASSERT_FALSE(j.is_discarded());
@@ -61,6 +62,13 @@ TEST(CeilingToolTest, WritesEveryExperienceTheWorkingPointAndAPlot) {
     EXPECT_TRUE(x["frozen"]["efficiency"].is_number()) << x.dump();
     EXPECT_TRUE(x["ceiling"]["efficiency"].is_number()) << x.dump();
     EXPECT_TRUE(x["gap_error"].is_number()) << x.dump();
+    for (const char* learner : {"naive", "replay"}) {
+      EXPECT_TRUE(x[learner]["efficiency"].is_number()) << x.dump();
+      EXPECT_TRUE(x[learner]["efficiency_error"].is_number()) << x.dump();
+      EXPECT_TRUE(x[learner].contains("recovered_fraction")) << x.dump();
+      EXPECT_TRUE(x["recovered_fraction"].contains(learner)) << x.dump();
+    }
+    EXPECT_TRUE(x["gap_significant"].is_boolean()) << x.dump();
     EXPECT_GT(x["n_primary"].get<int>(), 0);
   }
   EXPECT_TRUE(std::filesystem::exists(dir + "/ceiling_efficiency.svg"));
@@ -69,7 +77,8 @@ TEST(CeilingToolTest, WritesEveryExperienceTheWorkingPointAndAPlot) {
 
 TEST(CeilingToolTest, BadFlagsExitWithTwo) {
   for (const std::string flags :
-       {"--positions 3,1", "--positions x", "--experiences nope", "--pu-acceptance 0"}) {
+       {"--positions 3,1", "--positions x", "--experiences nope", "--pu-acceptance 0",
+        "--strategies naive,bogus", "--algorithms adam,sgd", "--algorithms nope"}) {
     const RunResult r = run(kBinary + " --suite ceiling --train-events 5 --test-events 5 " + flags);
     EXPECT_EQ(r.exit_code, 2) << flags << ": " << r.out;
   }

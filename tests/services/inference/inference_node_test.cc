@@ -184,3 +184,64 @@ TEST_F(InferenceNodeTest, TellsTheTrainerAtEachNewFill) {
 
 }  // namespace
 }  // namespace l1t::inference
+
+namespace l1t::inference {
+namespace {
+
+double rejected(metrics::Metrics& m, const std::string& channel, const std::string& reason) {
+  for (const auto& family : m.registry().Collect()) {
+    if (family.name != "l1t_messages_rejected_total") continue;
+    for (const auto& metric : family.metric) {
+      std::string c, r;
+      for (const auto& label : metric.label) {
+        if (label.name == "channel") c = label.value;
+        if (label.name == "reason") r = label.value;
+      }
+      if (c == channel && r == reason) return metric.counter.value;
+    }
+  }
+  return 0;
+}
+
+TEST_F(InferenceNodeTest, AnEventWithMoreTracksThanTheLimitIsRefusedNotScored) {
+  config::Limits limits;
+  limits.max_tracks_per_event = 50;
+  node_.set_limits(limits);
+  start();
+  v1::Event e = event(1, 1);
+  ASSERT_GT(e.n_tracks(), 50u) << "PU 200 has ~270 tracks";
+  EXPECT_EQ(node_.on_event(e), nullptr);
+  // The words of far more tracks than announced: refused before they are unpacked.
+  v1::Event lying = event(2, 1);
+  lying.set_n_tracks(10);
+  EXPECT_EQ(node_.on_event(lying), nullptr);
+  EXPECT_EQ(node_.counters().too_many_tracks, 2u);
+  EXPECT_EQ(node_.counters().events, 0u);
+  EXPECT_EQ(rejected(metrics_, "events", "too_many_tracks"), 2);
+  // The node goes on: an event within the limit is decided.
+  limits.max_tracks_per_event = 2000;
+  node_.set_limits(limits);
+  ASSERT_NE(node_.on_event(event(3, 1)), nullptr);
+  EXPECT_EQ(node_.counters().events, 1u);
+  EXPECT_EQ(node_.stats()["events_too_many_tracks"], 2);
+}
+
+TEST_F(InferenceNodeTest, AWeightOutsideItsPrecisionIsRefusedWithItsReason) {
+  start();
+  nn::FixedModel m = model(9);
+  m.layers[0].weights[3] = m.layers[0].weight.max_raw() + 1;
+  v1::ModelUpdate u;
+  transport::encode_model(m, &u);  // a checksum that matches the bad weight
+  u.set_version(2);
+  node_.on_model(u, Source::kBroadcast);
+  node_.on_model(u, Source::kSnapshot);
+  EXPECT_EQ(node_.live_version(), 1u);
+  EXPECT_EQ(node_.counters().versions_refused, 2u);
+  EXPECT_EQ(rejected(metrics_, "weights", "weight_range"), 1);
+  EXPECT_EQ(rejected(metrics_, "control", "weight_range"), 1);
+  node_.on_model(update(2, 9), Source::kBroadcast);
+  EXPECT_EQ(node_.live_version(), 2u) << "good weights after are applied";
+}
+
+}  // namespace
+}  // namespace l1t::inference

@@ -250,14 +250,37 @@ TEST_F(LabellerNodeTest, BadTrackWordsAreCountedAndNotLabelled) {
   EXPECT_EQ(metrics_.rejected("events_truth", "track_words").Value(), 2);
 }
 
+TEST_F(LabellerNodeTest, TheRateSampleIsNotLabelledUnlessAsked) {
+  auto node = make(settings(1, 0));
+  for (uint64_t id = 1; id <= 4; ++id) {
+    Sample s = make_sample(id);
+    s.truth.set_minimum_bias(id % 2 == 0);
+    node.on_event(s.event);
+    node.on_truth(s.truth);
+  }
+  EXPECT_EQ(ids(node.due()), (std::vector<uint64_t>{1, 3}));
+  EXPECT_EQ(node.stats()["events_minimum_bias"].get<uint64_t>(), 2u);
+
+  config::LabellerSettings all = settings(1, 0);
+  all.label_minimum_bias = true;
+  auto every = make(all);
+  for (uint64_t id = 1; id <= 4; ++id) {
+    Sample s = make_sample(id);
+    s.truth.set_minimum_bias(id % 2 == 0);
+    every.on_event(s.event);
+    every.on_truth(s.truth);
+  }
+  EXPECT_EQ(ids(every.due()), (std::vector<uint64_t>{1, 2, 3, 4}));
+}
+
 TEST_F(LabellerNodeTest, StatsHaveTheStatsFilesKeys) {
   auto node = make(settings(1, 0));
   const auto stats = node.stats();
-  for (const char* key : {"events_labelled", "batches_sent", "batches_dropped", "messages_rejected",
-                          "events_unmatched"}) {
+  for (const char* key : {"events_labelled", "events_minimum_bias", "batches_sent",
+                          "batches_dropped", "messages_rejected", "events_unmatched"}) {
     EXPECT_TRUE(stats.contains(key)) << key;
   }
-  EXPECT_EQ(stats.size(), 5u);
+  EXPECT_EQ(stats.size(), 6u);
 }
 
 // Labels and the choice of events from a seed, with the draws made in the labeller's order:

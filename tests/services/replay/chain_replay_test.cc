@@ -29,7 +29,7 @@ std::optional<int> run_chain(const std::string& dir, const std::vector<std::stri
                                 "60"};
   for (const char* o : {"trainer.pretrain_events=100", "trainer.pretrain_epochs=2",
                         "degradation.events_per_level=20", "degradation.smear_levels=[0.0, 0.1]",
-                        "emulator.rate_hz=0"}) {
+                        "emulator.rate_hz=0", "ceiling.enabled=false"}) {
     argv.insert(argv.end(), {"--set", o});
   }
   argv.insert(argv.end(), extra.begin(), extra.end());
