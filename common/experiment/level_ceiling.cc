@@ -13,7 +13,9 @@
 #include "common/experiment/json_numbers.h"
 #include "common/files/atomic_file.h"
 #include "common/hash/fnv1a.h"
+#include "common/physics/event_generator.h"
 #include "common/physics/smear.h"
+#include "common/physics/track_word.h"
 #include "common/physics/tracker_degradation.h"
 
 namespace l1t::experiment {
@@ -249,6 +251,15 @@ std::string level_ceiling_key_text(const LevelCeilingOptions& o) {
   add_generator(o.generator, &k);
   k.add("levels", static_cast<uint64_t>(o.levels.size()));
   for (const auto& s : o.levels) add_state(s, &k);
+  // The generator's code, not only its settings: the bytes of a few events under every level's
+  // conditions. A change of the physics (a new draw, a new model) misses the cache even when
+  // no setting changed.
+  physics::EventGenerator probe(signal_sample(o.generator), o.seed);
+  hash::Fnv1a digest;
+  for (const auto& s : o.levels) {
+    for (int e = 0; e < 3; ++e) digest.update(physics::pack_tracks(probe.next(s).tracks));
+  }
+  k.add("events_digest", digest.value());
   return k.text();
 }
 

@@ -189,22 +189,10 @@ bool ceiling_options(const CommandLine& cl, experiment::CeilingOptions* o, std::
                           : config::load_scenario(cl.config, cl.overrides, &s, error))) {
     return false;
   }
-  fixed::Spec spec, accum;
-  std::string why;
-  if (!fixed::parse_spec(s.model.precision, &spec, &why)) {
-    *error = "config key 'model.precision': " + why;
+  if (!nn::model_quantisation(s.model.precision, s.model.accum_precision, &o->quantisation,
+                              error)) {
     return false;
   }
-  accum = spec;
-  if (!s.model.accum_precision.empty() &&
-      !fixed::parse_spec(s.model.accum_precision, &accum, &why)) {
-    *error = "config key 'model.accum_precision': " + why;
-    return false;
-  }
-  o->quantisation.input = spec;
-  o->quantisation.layer.weight = o->quantisation.layer.bias = spec;
-  o->quantisation.layer.result = o->quantisation.layer.activation_result = spec;
-  o->quantisation.layer.accum = accum;
   o->experience_groups = split(cl.experiences);
   o->positions.clear();
   for (const auto& p : split(cl.positions)) {

@@ -6,28 +6,6 @@
 #include "common/physics/features.h"
 
 namespace l1t::trainer {
-namespace {
-
-bool quantisation_config(const config::ModelSettings& m, nn::QuantisationConfig* q,
-                         std::string* error) {
-  std::string why;
-  fixed::Spec spec, accum;
-  if (!fixed::parse_spec(m.precision, &spec, &why)) {
-    *error = "config key 'model.precision': " + why;
-    return false;
-  }
-  accum = spec;
-  if (!m.accum_precision.empty() && !fixed::parse_spec(m.accum_precision, &accum, &why)) {
-    *error = "config key 'model.accum_precision': " + why;
-    return false;
-  }
-  q->input = spec;
-  q->layer.weight = q->layer.bias = q->layer.result = q->layer.activation_result = spec;
-  q->layer.accum = accum;
-  return true;
-}
-
-}  // namespace
 
 bool make_learner_setup(const config::Scenario& cfg, LearnerSetup* out, std::string* error) {
   const config::TrainerSettings& t = cfg.trainer;
@@ -35,7 +13,10 @@ bool make_learner_setup(const config::Scenario& cfg, LearnerSetup* out, std::str
   s.sizes = {physics::kNumFeatures};
   s.sizes.insert(s.sizes.end(), cfg.model.hidden.begin(), cfg.model.hidden.end());
   s.sizes.push_back(1);
-  if (!quantisation_config(cfg.model, &s.quantisation, error)) return false;
+  if (!nn::model_quantisation(cfg.model.precision, cfg.model.accum_precision, &s.quantisation,
+                              error)) {
+    return false;
+  }
 
   s.learning = t.strategy != "none";
   const bool replay = t.strategy == "replay";
