@@ -191,6 +191,9 @@ void read_inference(Section s, InferenceSettings* i) {
   check(i->score_threshold > 0 && i->score_threshold < 1, s, "score_threshold",
         "must be in (0, 1)");
   s.get("accept_ht_gev", &i->accept_ht_gev);
+  s.get("live_working_point", &i->live_working_point);
+  check(one_of(i->live_working_point, {"calibrated", "held"}), s, "live_working_point",
+        "must be calibrated or held");
   s.get("trigger_minbias_accept", &i->trigger_minbias_accept);
   check(i->trigger_minbias_accept > 0 && i->trigger_minbias_accept < 1, s, "trigger_minbias_accept",
         "must be in (0, 1)");

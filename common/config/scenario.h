@@ -92,6 +92,10 @@ struct InferenceSettings {
   // the working point, accepts this share of undegraded minimum-bias events; rates in Hz at
   // the LHC's bunch-crossing rate times the share of filled buckets.
   double trigger_minbias_accept = 0.01;
+  // The live model's working point in the monitors: "calibrated", the threshold each weight
+  // version carries (the trainer sets it for the target pile-up acceptance on its latest
+  // labels), or "held", the frozen model's fixed one.
+  std::string live_working_point = "calibrated";
   double bunch_crossing_rate_hz = 40.079e6;
   double filled_bunch_fraction = 2808.0 / 3564.0;
   int min_subscribers = 0;  // wait for this many decision subscribers before deciding

@@ -13,6 +13,7 @@ nlohmann::json num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlo
 nlohmann::json working_point_json(const trigger::DecisionMonitor& m) {
   nlohmann::json j = {{"target_pu_acceptance", m.target_pu_acceptance()},
                       {"reference_events", m.reference_events()},
+                      {"live", m.live_calibrated() ? "calibrated" : "held"},
                       {"model", "frozen"}};
   const auto wp = m.working_point();
   j["threshold"] = wp ? num(wp->threshold) : nlohmann::json();
@@ -71,6 +72,8 @@ nlohmann::json level_json(const trigger::DecisionMonitor& m, const trigger::Leve
                       {"pv_efficiency_live", num(f.live.efficiency)},
                       {"pu_acceptance_frozen", num(f.frozen.negative_acceptance)},
                       {"pu_acceptance_live", num(f.live.negative_acceptance)},
+                      {"threshold_live", num(f.live.threshold)},
+                      {"live_calibrated", f.live_calibrated},
                       {"pv_efficiency_frozen_retuned", num(f.frozen_retuned.efficiency)},
                       {"pv_efficiency_live_retuned", num(f.live_retuned.efficiency)},
                       {"vertex_efficiency", num(l.vertex_efficiency())},

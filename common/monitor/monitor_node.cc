@@ -24,7 +24,9 @@ trigger::TriggerSettings trigger_settings(const config::InferenceSettings& s) {
 MonitorNode::MonitorNode(metrics::Metrics& metrics, const config::InferenceSettings& settings,
                          size_t history)
     : MonitorNode(metrics, settings.score_threshold, settings.working_point_pu_acceptance, history,
-                  trigger_settings(settings)) {}
+                  trigger_settings(settings)) {
+  monitor_.set_live_calibrated(settings.live_working_point == "calibrated");
+}
 
 MonitorNode::MonitorNode(metrics::Metrics& metrics, double threshold, double pu_acceptance,
                          size_t history, trigger::TriggerSettings trigger)

@@ -12,8 +12,14 @@ Verdict check_model_weights(const v1::ModelUpdate& update, const nn::FixedModel*
   if (deployed != nullptr && !transport::same_footprint(*deployed, checked.model, why)) {
     return Verdict::kRejected;
   }
+  const double wp = update.working_point_threshold();
+  if (!(wp >= 0 && wp <= 1)) {  // NaN too: a threshold that lies is refused with its weights
+    *why = "working_point_threshold " + std::to_string(wp) + " is not a score in [0, 1]";
+    return Verdict::kRejected;
+  }
   checked.version = update.version();
   checked.activate_at_fill = update.activate_at_fill();
+  checked.working_point_threshold = wp;
   *out = std::move(checked);
   return Verdict::kAccepted;
 }
@@ -29,6 +35,9 @@ Verdict check_model_update(const v1::ModelUpdate& update, const nn::FixedModel* 
 }
 
 std::string_view refusal_reason(const v1::ModelUpdate& update) {
+  if (!(update.working_point_threshold() >= 0 && update.working_point_threshold() <= 1)) {
+    return "threshold";
+  }
   for (const auto& layer : update.layers()) {
     fixed::Spec weight, bias;
     std::string unused;

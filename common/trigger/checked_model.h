@@ -15,7 +15,8 @@ namespace l1t::trigger {
 
 struct CheckedModel {
   uint64_t version = 0;
-  uint32_t activate_at_fill = 0;  // 0: at once; else at the first event of that fill or later
+  uint32_t activate_at_fill = 0;       // 0: at once; else at the first event of that fill or later
+  double working_point_threshold = 0;  // the update's, checked to lie in [0, 1]; 0: none
   nn::FixedModel model;
 };
 

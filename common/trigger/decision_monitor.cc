@@ -103,6 +103,9 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
   };
   auto live_score = [&](size_t t) { return d.score_live(static_cast<int>(t)) * scale; };
   auto frozen_score = [&](size_t t) { return d.score_frozen(static_cast<int>(t)) * scale; };
+  const std::optional<double> live_threshold = live_calibrated_ && d.live_threshold() > 0
+                                                   ? std::optional<double>(d.live_threshold())
+                                                   : std::nullopt;
   // Truths from senders before the HT fields carry no pT: no trigger figures for them.
   if (static_cast<size_t>(truth.track_pt_size()) == n &&
       static_cast<size_t>(truth.track_phi_size()) == n) {
@@ -112,7 +115,7 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
                     static_cast<float>(live_score(t)), static_cast<float>(frozen_score(t)),
                     primary(t)};
     }
-    ht_.add(level, reference, minimum_bias, scored_);
+    ht_.add(level, reference, minimum_bias, scored_, live_threshold);
     if (!ht_.locked() && ht_.kept_events() >= reference_cap_) fix_working_point();
   }
   if (minimum_bias) {  // the rate sample: no track-level figures, no vertex to find
@@ -133,6 +136,12 @@ void DecisionMonitor::join(const v1::Truth& truth, const v1::Decision& d) {
     frozen.add(s_frozen >= threshold_, primary(t));
     ls.live.auc.add(static_cast<float>(s_live), primary(t));
     ls.frozen.auc.add(static_cast<float>(s_frozen), primary(t));
+  }
+  if (live_threshold) {
+    for (size_t t = 0; t < n; ++t)
+      ls.live_deployed.add(live_score(t) >= *live_threshold, primary(t));
+    ++ls.live_deployed_events;
+    ls.live_threshold_sum += *live_threshold;
   }
   if (reference && !ht_.locked()) {
     ++reference_events_;
@@ -171,6 +180,15 @@ LevelFigures DecisionMonitor::figures(const LevelScore& level) const {
   if (const auto wp = working_point()) {
     f.live = nn::working_point_at(level.live.auc, wp->bin);
     f.frozen = nn::working_point_at(level.frozen.auc, wp->bin);
+  }
+  if (live_calibrated_ && level.live_deployed_events > 0 &&
+      level.live_deployed_events == level.signal_events()) {
+    const nn::BinaryCounts& c = level.live_deployed;
+    f.live.bin = -1;  // no one bin: each event at its version's threshold
+    f.live.threshold = level.live_threshold_sum / static_cast<double>(level.live_deployed_events);
+    f.live.efficiency = c.recall();
+    f.live.negative_acceptance = c.false_positive_rate();
+    f.live_calibrated = true;
   }
   f.live_retuned = nn::working_point_for_acceptance(level.live.auc, pu_acceptance_);
   f.frozen_retuned = nn::working_point_for_acceptance(level.frozen.auc, pu_acceptance_);

@@ -33,6 +33,11 @@ struct LevelScore {
   uint64_t minimum_bias_events = 0;  // the rate sample: not in the track figures below
   uint64_t signal_events() const { return events - minimum_bias_events; }
   ModelScore live, frozen;  // on the signal sample
+  // The live model at its own working point, each event at the threshold its weight version
+  // carried (Decision.live_threshold), counted over the events that had one.
+  nn::BinaryCounts live_deployed;
+  uint64_t live_deployed_events = 0;
+  double live_threshold_sum = 0;
   // FastHisto (the decision's pv_z0) against the true primary vertex: found when within the
   // monitor's vertex window; the resolution is the RMS of the found ones' residuals.
   uint64_t vertices_found = 0;
@@ -44,7 +49,10 @@ struct LevelScore {
 // A level's figures of merit at the run's working point (the threshold fixed on undegraded
 // events) and, as a trigger re-tuned per level would be, at the target pile-up acceptance.
 struct LevelFigures {
+  // live: at the live model's own working point when every event of the level had one
+  // (live_calibrated; threshold the mean over its events), else at the frozen model's.
   nn::WorkingPoint live, frozen;
+  bool live_calibrated = false;
   nn::WorkingPoint live_retuned, frozen_retuned;
 };
 
@@ -93,6 +101,10 @@ class DecisionMonitor {
   // reference_cap undegraded events are kept, or by fix_working_point() (the end of a run).
   std::optional<nn::WorkingPoint> working_point() const;
   void fix_working_point();
+  // true (the default): the live model's figures at the working point are at the threshold
+  // each weight version carries, where it has one; false: at the frozen model's fixed one.
+  void set_live_calibrated(bool calibrated) { live_calibrated_ = calibrated; }
+  bool live_calibrated() const { return live_calibrated_; }
   bool working_point_fixed() const { return ht_.locked(); }
   // The HT trigger at the working point (scored once the working point is fixed).
   const HtTrigger& trigger() const { return ht_; }
@@ -110,6 +122,7 @@ class DecisionMonitor {
   double pu_acceptance_;
   double vertex_window_cm_;
   size_t reference_cap_;
+  bool live_calibrated_ = true;
   HtTrigger ht_;
   std::optional<nn::WorkingPoint> fixed_;
   std::vector<ScoredTrack> scored_;                             // reused per event

@@ -32,11 +32,12 @@ HtSums ht_sums(std::span<const ScoredTrack> tracks, Selection selection, double 
 }
 
 void HtTrigger::add(uint32_t level, bool reference, bool minimum_bias,
-                    std::span<const ScoredTrack> tracks) {
+                    std::span<const ScoredTrack> tracks, std::optional<double> live_threshold) {
   if (!locked_) {
-    kept_.push_back({level, reference, minimum_bias, {tracks.begin(), tracks.end()}});
+    kept_.push_back(
+        {level, reference, minimum_bias, {tracks.begin(), tracks.end()}, live_threshold});
   } else if (score_threshold_) {
-    score(level, minimum_bias, tracks);
+    score(level, minimum_bias, tracks, live_threshold);
   }
 }
 
@@ -57,7 +58,7 @@ void HtTrigger::lock(std::optional<double> score_threshold) {
   }
   reference_minbias_ = ht.size();
   ht_threshold_ = threshold_for_share(std::move(ht));
-  for (const Kept& k : kept_) score(k.level, k.minimum_bias, k.tracks);
+  for (const Kept& k : kept_) score(k.level, k.minimum_bias, k.tracks, k.live_threshold);
   kept_.clear();
   kept_.shrink_to_fit();
 }
@@ -71,12 +72,15 @@ std::optional<double> HtTrigger::threshold_for_share(std::vector<double> ht) con
   return ht[k];
 }
 
-void HtTrigger::score(uint32_t level, bool minimum_bias, std::span<const ScoredTrack> tracks) {
+void HtTrigger::score(uint32_t level, bool minimum_bias, std::span<const ScoredTrack> tracks,
+                      std::optional<double> live_threshold) {
   TriggerLevel& l = levels_[level];
   const HtSums truth = ht_sums(tracks, Selection::kTruth, 0);
   for (auto [selection, m] :
        {std::pair{Selection::kLive, &l.live}, std::pair{Selection::kFrozen, &l.frozen}}) {
-    const HtSums got = ht_sums(tracks, selection, *score_threshold_);
+    const double t = selection == Selection::kLive ? live_threshold.value_or(*score_threshold_)
+                                                   : *score_threshold_;
+    const HtSums got = ht_sums(tracks, selection, t);
     const bool accept = ht_threshold_ && got.ht > *ht_threshold_;
     std::vector<double>& kept = minimum_bias ? m->minbias_ht : m->signal_ht;
     if (kept.size() < kMaxHtKept) kept.push_back(got.ht);

@@ -75,7 +75,10 @@ class HtTrigger {
   explicit HtTrigger(TriggerSettings settings = {}) : settings_(settings) {}
 
   // One joined event of a level; reference: undegraded (the working point is fixed on these).
-  void add(uint32_t level, bool reference, bool minimum_bias, std::span<const ScoredTrack> tracks);
+  // live_threshold: the live model's own working point for this event (its weight version's
+  // calibration); nullopt: the fixed one, as for the frozen model.
+  void add(uint32_t level, bool reference, bool minimum_bias, std::span<const ScoredTrack> tracks,
+           std::optional<double> live_threshold = std::nullopt);
   // Fixes the score threshold and, from the kept undegraded minimum-bias events, the HT
   // threshold; then scores the kept events. Later calls do nothing. nullopt (no working point,
   // no undegraded events): nothing is scored, then or after.
@@ -99,8 +102,10 @@ class HtTrigger {
     uint32_t level;
     bool reference, minimum_bias;
     std::vector<ScoredTrack> tracks;
+    std::optional<double> live_threshold;
   };
-  void score(uint32_t level, bool minimum_bias, std::span<const ScoredTrack> tracks);
+  void score(uint32_t level, bool minimum_bias, std::span<const ScoredTrack> tracks,
+             std::optional<double> live_threshold);
   // The HT above which at most the target share of `ht` lies; nullopt with too few events.
   std::optional<double> threshold_for_share(std::vector<double> ht) const;
 

@@ -11,6 +11,7 @@ bool ModelSlot::install(CheckedModel checked) {
   // Build the new weights completely before the swap, so the swap itself cannot fail.
   deployed_ = std::make_unique<Deployed>(std::move(checked.model));
   version_ = checked.version;
+  working_point_threshold_ = checked.working_point_threshold;
   return true;
 }
 

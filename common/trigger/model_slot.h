@@ -30,6 +30,8 @@ class ModelSlot {
   const nn::BatchScorer& scorer() const { return deployed_->scorer; }
   // Fraction bits of the output: score = raw * 2^-output_frac_bits().
   int output_frac_bits() const;
+  // The live model's working point as its update stated it; 0: none.
+  double working_point_threshold() const { return working_point_threshold_; }
 
  private:
   // The scorer may keep references into its model, so both live and die together.
@@ -40,6 +42,7 @@ class ModelSlot {
   };
   std::unique_ptr<Deployed> deployed_;
   uint64_t version_ = 0;
+  double working_point_threshold_ = 0;
 };
 
 }  // namespace l1t::trigger

@@ -114,9 +114,13 @@ void print_summary(const json& s) {
   auto f = [](const json& v) { return v.is_null() ? NAN : v.get<double>(); };
   std::printf(
       "working point: score >= %.4f, where the frozen model keeps %.1f %% of pile-up tracks on "
-      "%llu undegraded events (target %.0f %%)\n\n",
+      "%llu undegraded events (target %.0f %%); the live model %s\n\n",
       f(wp["threshold"]), 100 * f(wp["pu_acceptance"]),
-      wp["reference_events"].get<unsigned long long>(), 100 * f(wp["target_pu_acceptance"]));
+      wp["reference_events"].get<unsigned long long>(), 100 * f(wp["target_pu_acceptance"]),
+      wp.value("live", std::string("held")) == "calibrated"
+          ? "at the threshold its weight version carries, set by the trainer for the same "
+            "pile-up acceptance on its latest labels"
+          : "at the same held threshold");
   std::printf("%5s %7s %-9s %7s %7s %6s  %10s %8s  %9s %7s  %10s %8s  %10s %8s  %10s %8s\n",
               "level", "smear", "tracker", "events", "vtx_eff", "vtx_cm", "eff_frozen", "eff_live",
               "pu_frozen", "pu_live", "eff@pu_frz", "eff@pu_l", "auc_frozen", "auc_live",
@@ -136,7 +140,8 @@ void print_summary(const json& s) {
   std::printf(
       "(vtx: FastHisto within 0.5 cm of the true primary vertex, and the RMS of those residuals. "
       "frozen = the starting model, never retrained; live = continually retrained. eff, pu: "
-      "PV-track efficiency and pile-up acceptance at the working point's threshold; eff@pu: the "
+      "PV-track efficiency and pile-up acceptance at the working point (the live model's own "
+      "where it is calibrated); eff@pu: the "
       "efficiency at the target pile-up acceptance, the threshold re-tuned on the level; auc: "
       "ROC AUC; acc: accuracy at score 0.5)\n");
   print_ceiling(s);

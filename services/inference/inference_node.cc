@@ -190,6 +190,7 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
   decision_.set_event_id(event.event_id());
   decision_.set_node(settings_.node);
   decision_.set_model_version(live_.version());
+  decision_.set_live_threshold(live_.working_point_threshold());
   *decision_.mutable_degradation() = event.degradation();
   decision_.set_score_frac_bits(live_.output_frac_bits());
   decision_.set_track_ht_live(ht_live);

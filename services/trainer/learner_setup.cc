@@ -44,6 +44,7 @@ bool make_learner_setup(const config::Scenario& cfg, LearnerSetup* out, std::str
   s.gate.margin = t.gate_margin;
   s.gate.reference_margin = t.gate_reference_margin;
   s.gate.threshold = static_cast<float>(cfg.inference.score_threshold);
+  s.gate.pu_acceptance = cfg.inference.working_point_pu_acceptance;
   if (!trigger::parse_update_policy(t.update_policy, &s.policy)) {
     *error =
         "config key 'trainer.update_policy' must be one of: " + trigger::update_policy_names() +

@@ -205,6 +205,7 @@ v1::ModelUpdate TrainerNode::make_update(const nn::FixedModel& model, uint64_t v
   u.set_algorithm(cfg_.trainer.algorithm);
   u.set_strategy(cfg_.trainer.strategy);
   u.set_created_unix_ns(transport::unix_now_ns());
+  u.set_working_point_threshold(gate_.calibrate(model));
   return u;
 }
 

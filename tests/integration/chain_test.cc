@@ -102,6 +102,12 @@ TEST(ChainTest, WeightsAreHotSwappedAndTheLiveModelBeatsTheFrozenOneAtTheHighest
             top["pv_efficiency_frozen_retuned"].get<double>())
       << levels.dump(1);
 
+  // Each weight version carries its own working point, so the live model's pile-up acceptance
+  // stays at the target where the frozen model's held threshold would let it drift.
+  EXPECT_EQ(wp["live"], "calibrated");
+  EXPECT_TRUE(top["live_calibrated"].get<bool>()) << top.dump(1);
+  EXPECT_NEAR(top["pu_acceptance_live"].get<double>(), 0.10, 0.03) << top.dump(1);
+
   // The ceiling: a model trained from scratch on the level's data is well above the frozen one
   // at 10 % smear, so the gap is significant and the recovered fraction is reported; on the
   // undegraded level there is nothing to recover.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "common/fixed/cast.h"
 #include "common/nn/inference/batch_scorer.h"
@@ -35,6 +36,29 @@ GateScore score_fixed(const FixedModel& model, const float* x, const float* y, s
   return s;
 }
 
+double threshold_for_acceptance(const FixedModel& model, const float* x, const float* y, size_t n,
+                                double pu_acceptance) {
+  if (n == 0 || model.layers.empty()) return 0;
+  const int width = model.layers.front().n_in;
+  std::vector<int64_t> x_raw(n * width);
+  for (size_t i = 0; i < x_raw.size(); ++i) x_raw[i] = fixed::from_double(x[i], model.input);
+  const int n_out = model.layers.back().n_out;
+  std::vector<int64_t> out(n * n_out);
+  BatchScorer(model).score(x_raw.data(), n, out.data());
+  std::vector<int64_t> pileup;
+  for (size_t i = 0; i < n; ++i) {
+    if (y[i] < 0.5f) pileup.push_back(out[i * n_out]);
+  }
+  if (pileup.empty()) return 0;
+  // At most k pile-up rows at or above the threshold: one lsb above the (k+1)-th highest.
+  const size_t k =
+      static_cast<size_t>(std::floor(pu_acceptance * static_cast<double>(pileup.size())));
+  if (k >= pileup.size()) return 0;
+  std::nth_element(pileup.begin(), pileup.begin() + static_cast<long>(k), pileup.end(),
+                   std::greater<int64_t>());
+  return fixed::to_double(pileup[k] + 1, model.layers.back().activation_result);
+}
+
 std::string GateDecision::summary() const {
   std::string s = std::string(publish ? "publish" : "reject") + " (" + reason + ")";
   char buf[256];
@@ -61,6 +85,17 @@ UpdateGate::UpdateGate(const GateConfig& config, int width) : config_(config), w
 void UpdateGate::set_reference(const float* x, const float* y, size_t n) {
   ref_x_.assign(x, x + n * width_);
   ref_y_.assign(y, y + n);
+}
+
+double UpdateGate::calibrate(const FixedModel& model) const {
+  const size_t window_pileup = static_cast<size_t>(
+      std::count_if(win_y_.begin(), win_y_.end(), [](float y) { return y < 0.5f; }));
+  if (window_pileup >= kMinCalibrationRows) {
+    return threshold_for_acceptance(model, win_x_.data(), win_y_.data(), win_y_.size(),
+                                    config_.pu_acceptance);
+  }
+  return threshold_for_acceptance(model, ref_x_.data(), ref_y_.data(), ref_y_.size(),
+                                  config_.pu_acceptance);
 }
 
 void UpdateGate::open_window() {

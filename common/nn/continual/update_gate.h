@@ -25,6 +25,9 @@ struct GateConfig {
   double margin = 0.005;           // accuracy the candidate may lose on the window
   double reference_margin = 0.01;  // ... on the reference set (old conditions may fade a little)
   float threshold = 0.5f;          // score at which a track counts as from the primary vertex
+  // The working point published with each model (calibrate): its threshold keeps this share of
+  // pile-up tracks.
+  double pu_acceptance = 0.10;
 };
 
 // How one model does on one set of rows.
@@ -53,6 +56,11 @@ struct GateDecision {
 GateScore score_fixed(const FixedModel& model, const float* x, const float* y, size_t n,
                       float threshold);
 
+// The lowest score threshold (on the output's lsb grid) at which model, in fixed point, keeps
+// at most `pu_acceptance` of the rows labelled 0; 0 when there are none.
+double threshold_for_acceptance(const FixedModel& model, const float* x, const float* y, size_t n,
+                                double pu_acceptance);
+
 class UpdateGate {
  public:
   UpdateGate(const GateConfig& config, int width);
@@ -77,6 +85,12 @@ class UpdateGate {
   // Scores both models on the window (if any rows) and on the reference set, decides, counts
   // the outcome and closes the window. With the gate off every candidate passes.
   GateDecision judge(const FixedModel& service, const FixedModel& candidate);
+
+  // The working point to publish with model: threshold_for_acceptance on the latest window
+  // (the most recent labelled tracks: current conditions) when it holds at least
+  // kMinCalibrationRows pile-up rows, else on the reference set.
+  static constexpr size_t kMinCalibrationRows = 1000;
+  double calibrate(const FixedModel& model) const;
 
   uint64_t passed() const { return passed_; }
   uint64_t rejected() const { return rejected_; }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "common/nn/training/float_mlp.h"
 #include "common/nn/training/quantise.h"
 #include "common/transport/model_codec.h"
@@ -35,6 +37,21 @@ TEST(CheckedModelTest, AnUpdateMustDecodeKeepTheFootprintAndBeNewer) {
   bad.set_checksum(bad.checksum() ^ 1);
   EXPECT_EQ(check_model_update(bad, &deployed.model, 4, &out, &why), Verdict::kRejected);
   EXPECT_EQ(out.version, 5u) << "a refused update leaves the last accepted one";
+}
+
+TEST(CheckedModelTest, TheWorkingPointTravelsWithTheWeightsAndALyingOneIsRefused) {
+  CheckedModel out;
+  std::string why;
+  auto u = update(4);
+  u.set_working_point_threshold(0.0625);
+  ASSERT_EQ(check_model_update(u, nullptr, 0, &out, &why), Verdict::kAccepted) << why;
+  EXPECT_DOUBLE_EQ(out.working_point_threshold, 0.0625);
+  for (double lie : {-0.1, 1.5, std::nan("")}) {
+    u.set_working_point_threshold(lie);
+    EXPECT_EQ(check_model_update(u, nullptr, 0, &out, &why), Verdict::kRejected) << lie;
+    EXPECT_NE(why.find("working_point_threshold"), std::string::npos) << why;
+    EXPECT_EQ(refusal_reason(u), "threshold");
+  }
 }
 
 TEST(CheckedModelTest, WeightsAreCheckedWhateverTheirVersion) {

@@ -252,3 +252,33 @@ TEST(DecisionMonitorTest, TheWorkingPointIsFixedOnceAndUndegradedEventsAfterItDo
 
 }  // namespace
 }  // namespace l1t::trigger
+
+namespace l1t::trigger {
+namespace {
+
+TEST(DecisionMonitorTest, TheLiveModelIsScoredAtTheThresholdItsWeightsCarry) {
+  DecisionMonitor m(0.5, 1000, 1.0 / 6.0);
+  const std::vector<int32_t> clean = {900, 800, 760, 700, 700, 650, 640, 630, 620, 610};
+  // The live model's scale moved up: at the frozen model's threshold (651/1024) it keeps every
+  // pile-up track; at its own (900/1024) it keeps one primary and no pile-up.
+  const std::vector<int32_t> live = {950, 890, 880, 870, 860, 850, 840, 830, 820, 810};
+  m.on_truth(ten_tracks_with_pt(1, 0, false));
+  m.on_decision(decision(1, 0, 1, clean, clean));
+  v1::Decision d = decision(2, 3, 2, live, clean);
+  d.set_live_threshold(900.0 / 1024);
+  m.on_truth(ten_tracks_with_pt(2, 3, false));
+  m.on_decision(d);
+  const LevelFigures f = m.figures(m.levels().at(3));
+  EXPECT_TRUE(f.live_calibrated);
+  EXPECT_DOUBLE_EQ(f.live.efficiency, 0.25);
+  EXPECT_DOUBLE_EQ(f.live.negative_acceptance, 0.0);
+  EXPECT_DOUBLE_EQ(f.live.threshold, 900.0 / 1024);
+
+  m.set_live_calibrated(false);  // held: the frozen model's threshold for both
+  const LevelFigures held = m.figures(m.levels().at(3));
+  EXPECT_FALSE(held.live_calibrated);
+  EXPECT_DOUBLE_EQ(held.live.negative_acceptance, 1.0);
+}
+
+}  // namespace
+}  // namespace l1t::trigger

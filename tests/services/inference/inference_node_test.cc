@@ -136,6 +136,15 @@ TEST_F(InferenceNodeTest, AnUpdateWithoutAFillGoesLiveBeforeTheNextEvent) {
   EXPECT_EQ(node_.on_event(event(2, 1))->model_version(), 2u);
 }
 
+TEST_F(InferenceNodeTest, EachDecisionCarriesTheWorkingPointOfTheWeightsThatMadeIt) {
+  start();
+  EXPECT_DOUBLE_EQ(node_.on_event(event(1, 1))->live_threshold(), 0.0) << "none stated";
+  v1::ModelUpdate u = update(2, 3);
+  u.set_working_point_threshold(0.125);
+  node_.on_model(u, Source::kBroadcast);
+  EXPECT_DOUBLE_EQ(node_.on_event(event(2, 1))->live_threshold(), 0.125);
+}
+
 TEST_F(InferenceNodeTest, RefusesAnotherFootprintOrCorruptWeightsAndKeepsServing) {
   start();
   v1::ModelUpdate eight_bit;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -202,6 +203,61 @@ TEST(UpdateGateTest, GateOffPublishesEverything) {
   EXPECT_EQ(d.reason, "gate off");
   EXPECT_FALSE(d.window_checked || d.reference_checked);
   EXPECT_EQ(gate.passed(), 1u);
+}
+
+}  // namespace
+}  // namespace l1t::nn
+
+namespace l1t::nn {
+namespace {
+
+TEST(UpdateGateTest, TheWorkingPointKeepsTheTargetShareOfPileUpInFixedPoint) {
+  // Scores sigmoid(4 x0) on x0 spread over [-2, 2): pile-up rows (label 0) everywhere.
+  Rows rows;
+  for (int i = 0; i < 4000; ++i) rows.add({-2.0f + 0.001f * static_cast<float>(i)}, i % 2);
+  const double t = threshold_for_acceptance(kReadsX0, rows.x.data(), rows.y.data(), rows.n(), 0.10);
+  // The share of pile-up rows the deployed model keeps at t (scalar reference): at most 10 %,
+  // and one lsb lower it would keep more.
+  const double lsb = std::ldexp(1.0, -kReadsX0.layers.back().activation_result.frac());
+  size_t kept = 0, kept_lower = 0, pileup = 0;
+  for (size_t i = 0; i < rows.n(); ++i) {
+    if (rows.y[i] >= 0.5f) continue;
+    ++pileup;
+    std::vector<int64_t> raw(kWidth);
+    for (int k = 0; k < kWidth; ++k)
+      raw[k] = fixed::from_double(rows.x[i * kWidth + k], kReadsX0.input);
+    const double p = fixed::to_double(fixed_predict(kReadsX0, raw.data()).back(),
+                                      kReadsX0.layers.back().activation_result);
+    kept += p >= t;
+    kept_lower += p >= t - lsb;
+  }
+  EXPECT_EQ(pileup, 2000u);
+  EXPECT_LE(kept, 200u);
+  EXPECT_GT(kept, 100u);  // scores are discrete near 1: the next bin holds many rows
+  EXPECT_GT(kept_lower, 200u) << "the lowest such threshold";
+  EXPECT_EQ(threshold_for_acceptance(kReadsX0, rows.x.data(), rows.y.data(), 0, 0.1), 0.0);
+}
+
+TEST(UpdateGateTest, CalibratesOnTheLatestWindowElseOnTheReference) {
+  GateConfig c;
+  c.window = 4000;
+  c.pu_acceptance = 0.10;
+  UpdateGate gate(c, kWidth);
+  Rows ref, win;  // the reference around x0 = -1, the window around x0 = +1
+  for (int i = 0; i < 4000; ++i) {
+    ref.add({-1.5f + 0.00025f * static_cast<float>(i)}, 0);
+    win.add({0.5f + 0.00025f * static_cast<float>(i)}, 0);
+  }
+  gate.set_reference(ref.x.data(), ref.y.data(), ref.n());
+  const double on_reference = gate.calibrate(kReadsX0);
+  EXPECT_DOUBLE_EQ(on_reference,
+                   threshold_for_acceptance(kReadsX0, ref.x.data(), ref.y.data(), ref.n(), 0.10));
+  gate.open_window();
+  gate.offer(win.x.data(), win.y.data(), win.n());
+  const double on_window = gate.calibrate(kReadsX0);
+  EXPECT_DOUBLE_EQ(on_window,
+                   threshold_for_acceptance(kReadsX0, win.x.data(), win.y.data(), win.n(), 0.10));
+  EXPECT_GT(on_window, on_reference) << "the window's scores are higher";
 }
 
 }  // namespace
