@@ -237,6 +237,12 @@ void read_limits(Section s, Limits* l) {
   s.finish();
 }
 
+void read_security(Section s, Security* sec) {
+  s.get("curve", &sec->curve);
+  s.get("keys_dir", &sec->keys_dir);
+  s.finish();
+}
+
 // A timeline whose own numbers the receivers would reject is a config mistake, found at start.
 void check_limits(const Scenario& sc, Section& top) {
   if (!sc.timeline) return;
@@ -415,6 +421,7 @@ bool parse_scenario(const std::string& yaml_text, const std::vector<std::string>
   read_trainer(top.child("trainer"), &s.trainer);
   read_ceiling(top.child("ceiling"), &s.ceiling);
   read_limits(top.child("limits"), &s.limits);
+  read_security(top.child("security"), &s.security);
   top.child("timeline");  // marks the key as known; parsed by its own reader below
   if (error->empty() && root["timeline"] && !root["timeline"].IsNull()) {
     physics::TimelineSpec spec;

@@ -177,6 +177,13 @@ struct Limits {
   uint32_t max_lumisection = 10'000'000;
 };
 
+// ZeroMQ CURVE on every socket (`security:`; README "Security and failure behaviour"): keys and
+// the allow-lists are files made by `l1t-keys generate DIR`. Off only for debugging.
+struct Security {
+  bool curve = true;
+  std::string keys_dir;  // required when curve is on
+};
+
 struct Scenario {
   std::string name = "default";
   Endpoints endpoints;
@@ -196,6 +203,7 @@ struct Scenario {
   TrainerSettings trainer;
   CeilingSettings ceiling;
   Limits limits;
+  Security security;
 };
 
 // Loads a scenario; overrides are "dotted.key=value" pairs applied on top of the file.

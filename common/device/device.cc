@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "common/runtime/signals.h"
+#include "common/security/curve_socket.h"
+#include "common/security/roles.h"
 
 namespace l1t::device {
 
@@ -20,12 +22,60 @@ std::string printable(std::string_view text, size_t max = 200) {
 }  // namespace
 
 Device::Device(std::string process, const runtime::ProcessOptions& options,
-               const std::string& metrics_address, int metrics_port, const config::Limits& limits)
+               const std::string& metrics_address, int metrics_port, const config::Limits& limits,
+               const config::Security& security)
     : process_(std::move(process)),
       options_(options),
       metrics_(metrics_address, metrics_port),
       limits_(limits) {
   runtime::install_stop_handlers();
+  if (!security.curve) {
+    spdlog::warn("{}: security.curve is off: any peer that reaches a socket is believed", process_);
+    return;
+  }
+  if (security.keys_dir.empty()) {
+    throw std::runtime_error(
+        "security.curve is on but security.keys_dir is empty (make keys "
+        "with `l1t-keys generate DIR` and set security.keys_dir=DIR)");
+  }
+  auto keys = std::make_unique<security::Keyring>();
+  std::string error;
+  if (!security::Keyring::load(security.keys_dir, security::role_of_process(process_), keys.get(),
+                               &error)) {
+    throw std::runtime_error(error + " (security.keys_dir; `l1t-keys generate DIR` makes keys)");
+  }
+  // Before any socket binds: without a handler libzmq admits every client.
+  zap_ = std::make_unique<security::ZapHandler>(ctx_, *keys);
+  auth_monitor_ = std::make_unique<security::AuthMonitor>(ctx_);
+  keys_ = std::move(keys);
+}
+
+void Device::secure(zmq::socket_t& socket, const std::string& channel, Method how) {
+  if (!keys_) return;
+  std::string error;
+  const bool ok = how == Method::kBind ? security::secure_server(socket, *keys_, channel, &error)
+                                       : security::secure_client(socket, *keys_, channel, &error);
+  // A wiring or key mistake, found when the program starts.
+  if (!ok) throw std::runtime_error(process_ + ": channel " + channel + ": " + error);
+  auth_monitor_->watch(socket, channel);
+  auth_counter(channel);  // at 0 from the start: a series that exists before the first refusal
+}
+
+prometheus::Counter& Device::auth_counter(const std::string& channel) {
+  return metrics_.counter(
+      "l1t_auth_failures_total",
+      "Peers refused by CURVE authentication or sending what their role may not",
+      {{"channel", channel}});
+}
+
+void Device::count_auth_failure(const std::string& channel, std::string_view reason) {
+  ++auth_failures_;
+  auth_counter(channel).Increment();
+  uint64_t suppressed = 0;
+  if (log_limiter_.allow(channel + "/auth", &suppressed)) {
+    spdlog::warn("{}: refused a peer on {}: {}{}", process_, channel, reason,
+                 suppressed > 0 ? fmt::format(" ({} more not logged)", suppressed) : "");
+  }
 }
 
 Device::Channel& Device::add(const std::string& name, zmq::socket_t socket, zmq::socket_type type,
@@ -40,6 +90,7 @@ Device::Channel& Device::add(const std::string& name, zmq::socket_t socket, zmq:
   // so on a connecting socket a single frame would cut this process off its configured peer for
   // good; on a bound one it is the peer that reconnects (kSocketLimitFactor).
   if (c->bound) socket.set(zmq::sockopt::maxmsgsize, kSocketLimitFactor * c->max_bytes);
+  secure(socket, name, how);
   c->endpoint = c->bound ? transport::bind(socket, endpoint) : endpoint;
   if (!c->bound) socket.connect(endpoint);
   c->socket = std::move(socket);
@@ -58,7 +109,10 @@ zmq::socket_t& Device::open_publisher(const std::string& name, Method how,
 }
 
 Outlet& Device::open_outlet(const std::string& events_endpoint, const std::string& truth_endpoint) {
-  outlet_ = std::make_unique<Outlet>(ctx_, metrics_, events_endpoint, truth_endpoint);
+  outlet_ = std::make_unique<Outlet>(ctx_, metrics_, events_endpoint, truth_endpoint,
+                                     [this](zmq::socket_t& socket, const std::string& channel) {
+                                       secure(socket, channel, Method::kBind);
+                                     });
   return *outlet_;
 }
 
@@ -207,6 +261,15 @@ size_t Device::serve(Channel& c, size_t limit) {
       reject(c.name, transport::reject_name(transport::Reject::kWrongTopic));
       continue;
     }
+    // The role the ZAP handler admitted the sender as; a client hears only its server.
+    if (keys_ && c.bound) {
+      const std::string role = security::user_id(msg->payload);
+      if (!security::may_send(c.name, msg->topic, role)) {
+        count_auth_failure(c.name, "role '" + role + "' may not send " + msg->topic);
+        reject(c.name, "unauthorised", role + " sent " + msg->topic);
+        continue;
+      }
+    }
     it->second(*msg);
   }
   return n;
@@ -217,6 +280,11 @@ void Device::turn(std::chrono::milliseconds poll) {
   items.reserve(served_.size());
   for (Channel* c : served_) items.push_back({c->socket.handle(), 0, ZMQ_POLLIN, 0});
   transport::poll(items.data(), items.size(), poll);
+  if (auth_monitor_) {
+    auth_monitor_->poll([this](const std::string& channel, const char* reason) {
+      count_auth_failure(channel, std::string("failed handshake (") + reason + ")");
+    });
+  }
   for (Channel* c : served_) serve(*c, c->budget);
   const auto now = std::chrono::steady_clock::now();
   for (auto& t : tasks_) {
@@ -277,6 +345,7 @@ void Device::finish(const nlohmann::json& stats) {
            {"sequence_gaps", sequence_gaps_},
            {"sequence_missed", sequence_missed_},
            {"sequence_resets", sequence_resets_},
+           {"auth_failures", auth_failures_},
            {"sequence_senders_forgotten", forgotten}}) {
     if (!j.contains(k)) j[k] = v;
   }
@@ -296,7 +365,13 @@ int run_main(
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(options, &cfg)) return 2;
-  return body(options, cfg);
+  try {
+    return body(options, cfg);
+  } catch (const std::exception& e) {
+    // Keys that cannot be read, an endpoint that cannot be bound: the process cannot start.
+    spdlog::error("{}", e.what());
+    return 2;
+  }
 }
 
 }  // namespace l1t::device

@@ -12,6 +12,11 @@
 // rule: gaps and restarts are counted, in l1t_sequence_gaps_total and
 // l1t_sequence_resets_total, not refused); a message whose fields mean nothing (validate.h:
 // "degradation", "too_many_tracks", "event_numbers", "origin", "truth").
+//
+// With security.curve (the default) every socket is a CURVE server or client of its channel
+// (security/roles.h): the Device starts the process's ZAP handler before any socket binds,
+// counts failed handshakes in l1t_auth_failures_total{channel}, and on a bound channel refuses
+// a topic the sender's role may not send ("unauthorised", counted there too).
 #pragma once
 
 #include <algorithm>
@@ -33,6 +38,9 @@
 #include "common/device/validate.h"
 #include "common/metrics/metrics.h"
 #include "common/runtime/process_options.h"
+#include "common/security/auth_monitor.h"
+#include "common/security/keyring.h"
+#include "common/security/zap_handler.h"
 #include "common/transport/envelope.h"
 #include "common/transport/socket.h"
 
@@ -55,9 +63,12 @@ inline constexpr int64_t kSocketLimitFactor = 4;
 class Device {
  public:
   // Installs the stop handlers: from here SIGINT/SIGTERM ask the loop to stop and drain.
-  // limits: config.limits (max_message_bytes for every channel, tracks, senders).
+  // limits: config.limits (max_message_bytes for every channel, tracks, senders); security:
+  // config.security. Throws std::runtime_error, with the reason, when CURVE is on and the keys
+  // cannot be read (run_main reports it and exits 2).
   Device(std::string process, const runtime::ProcessOptions& options,
-         const std::string& metrics_address, int metrics_port, const config::Limits& limits = {});
+         const std::string& metrics_address, int metrics_port, const config::Limits& limits,
+         const config::Security& security);
   Device(const Device&) = delete;
   Device& operator=(const Device&) = delete;
 
@@ -119,6 +130,9 @@ class Device {
   uint64_t rejected(const std::string& channel, std::string_view reason) const;
   uint64_t sequence_gaps() const { return sequence_gaps_; }
   uint64_t sequence_resets() const { return sequence_resets_; }
+  bool secured() const { return keys_ != nullptr; }
+  // Failed handshakes and unauthorised topics, over every channel.
+  uint64_t auth_failures() const { return auth_failures_; }
 
  private:
   using Decoder = std::function<void(const transport::Received&)>;
@@ -148,6 +162,10 @@ class Device {
   void turn(std::chrono::milliseconds poll);
   size_t serve(Channel& c, size_t limit);
   void reject(const std::string& channel, std::string_view reason, std::string_view detail = {});
+  // CURVE options for a socket of channel before it binds or connects (nothing without CURVE).
+  void secure(zmq::socket_t& socket, const std::string& channel, Method how);
+  void count_auth_failure(const std::string& channel, std::string_view reason);
+  prometheus::Counter& auth_counter(const std::string& channel);
   // Follows in's sender on book; false (rejected) for a repeat that sequences refuses.
   bool follow(Channel& c, SequenceBook& book, Sequences sequences, const v1::Header& header,
               const transport::Received& in);
@@ -156,6 +174,11 @@ class Device {
   runtime::ProcessOptions options_;
   metrics::Metrics metrics_;
   zmq::context_t ctx_{1};
+  // After ctx_, so destroyed before it: the handler's socket closes before the context ends.
+  std::unique_ptr<security::Keyring> keys_;
+  std::unique_ptr<security::ZapHandler> zap_;
+  std::unique_ptr<security::AuthMonitor> auth_monitor_;
+  uint64_t auth_failures_ = 0;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<Channel*> served_;  // channels with handlers, in registration order
   std::vector<Task> tasks_;

@@ -3,8 +3,8 @@
 namespace l1t::device {
 
 Outlet::Outlet(zmq::context_t& ctx, metrics::Metrics& m, const std::string& events_endpoint,
-               const std::string& truth_endpoint)
-    : outlet_(ctx, events_endpoint, truth_endpoint),
+               const std::string& truth_endpoint, const transport::PrepareSocket& prepare)
+    : outlet_(ctx, events_endpoint, truth_endpoint, prepare),
       sent_events_(m.sent("events")),
       sent_truth_(m.sent("truth")),
       dropped_events_(m.dropped("events")),

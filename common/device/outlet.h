@@ -15,7 +15,7 @@ namespace l1t::device {
 class Outlet {
  public:
   Outlet(zmq::context_t& ctx, metrics::Metrics& m, const std::string& events_endpoint,
-         const std::string& truth_endpoint);
+         const std::string& truth_endpoint, const transport::PrepareSocket& prepare = {});
 
   const std::string& events_endpoint() const { return outlet_.events_endpoint(); }
   const std::string& truth_endpoint() const { return outlet_.truth_endpoint(); }

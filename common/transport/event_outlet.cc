@@ -9,10 +9,14 @@
 namespace l1t::transport {
 
 EventOutlet::EventOutlet(zmq::context_t& ctx, const std::string& events_endpoint,
-                         const std::string& truth_endpoint)
+                         const std::string& truth_endpoint, const PrepareSocket& prepare)
     : push_(make_socket(ctx, zmq::socket_type::push)), pub_(make_publisher(ctx)) {
   push_.set(zmq::sockopt::sndtimeo, 100);   // blocking sends wake up to check for a stop request
   pub_.set(zmq::sockopt::xpub_verbose, 1);  // see every subscriber, not only the first per topic
+  if (prepare) {
+    prepare(push_, "events");
+    prepare(pub_, "truth");
+  }
   events_ep_ = bind(push_, events_endpoint);
   truth_ep_ = bind(pub_, truth_endpoint);
 }

@@ -13,11 +13,15 @@
 
 namespace l1t::transport {
 
+// Called with each socket and its channel ("events", "truth") before it binds: where the
+// Device makes it a CURVE server.
+using PrepareSocket = std::function<void(zmq::socket_t&, const std::string&)>;
+
 class EventOutlet {
  public:
   // Binds both sockets (port 0 / tcp://127.0.0.1:* give free ports).
   EventOutlet(zmq::context_t& ctx, const std::string& events_endpoint,
-              const std::string& truth_endpoint);
+              const std::string& truth_endpoint, const PrepareSocket& prepare = {});
 
   const std::string& events_endpoint() const { return events_ep_; }
   const std::string& truth_endpoint() const { return truth_ep_; }

@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
           return 2;
         }
 
-        device::Device dev("capture", options, cfg.metrics.bind_address, metrics_port, cfg.limits);
+        device::Device dev("capture", options, cfg.metrics.bind_address, metrics_port, cfg.limits,
+                           cfg.security);
         auto& records_total = dev.metrics().counter("l1t_capture_records_total", "Records written");
         auto& bytes_total =
             dev.metrics().counter("l1t_capture_bytes_total", "Bytes written to the capture file");

@@ -15,6 +15,7 @@
 #include "common/monitor/monitor_node.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
+#include "common/security/key_store.h"
 #include "common/transport/envelope.h"
 #include "common/trigger/decision_monitor.h"
 #include "services/chain/ceiling_report.h"
@@ -58,6 +59,19 @@ int main(int argc, char** argv) {
     o.work_dir = mkdtemp(tmpl);
   }
   fs::create_directories(o.work_dir);
+  // Keys for every process of this chain, when the config points at none: made in the work
+  // directory, for this run only.
+  if (cfg.security.curve && !security::has_keys(cfg.security.keys_dir)) {
+    const std::string keys = o.work_dir + "/keys";
+    if (std::string bad; !security::generate_keys(keys, /*overwrite=*/true, &bad)) {
+      spdlog::error("chain: {}", bad);
+      return 2;
+    }
+    spdlog::info("chain: no keys in security.keys_dir '{}': made a set for this run in {}",
+                 cfg.security.keys_dir, keys);
+    cfg.security.keys_dir = keys;
+    o.process.overrides.push_back("security.keys_dir=" + keys);
+  }
   config::RunPlan plan;  // the emulator's own: the events and levels to expect
   if (std::string plan_error; !config::RunPlan::build(cfg, &plan, &plan_error)) {
     spdlog::error("{}", plan_error);
@@ -84,8 +98,16 @@ int main(int argc, char** argv) {
   // Started before any process, so that no truth queues up while its HTTP server starts.
   runtime::ProcessOptions monitor_options;
   monitor_options.ready_file = o.work_dir + "/monitor.ready.json";
-  device::Device dev("monitor", monitor_options, cfg.metrics.bind_address,
-                     o.ephemeral ? 0 : cfg.metrics.monitor, cfg.limits);
+  std::unique_ptr<device::Device> monitor_device;
+  try {
+    monitor_device = std::make_unique<device::Device>(
+        "monitor", monitor_options, cfg.metrics.bind_address, o.ephemeral ? 0 : cfg.metrics.monitor,
+        cfg.limits, cfg.security);
+  } catch (const std::exception& e) {
+    spdlog::error("chain: {}", e.what());
+    return 2;
+  }
+  device::Device& dev = *monitor_device;
   monitor::MonitorNode node(dev.metrics(), cfg.inference);
   const trigger::DecisionMonitor& monitor = node.monitor();
   dev.open("decisions", zmq::socket_type::sub, device::Method::kBind,

@@ -51,7 +51,8 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
                      : std::string());
   }
 
-  device::Device dev("emulator", options, cfg.metrics.bind_address, cfg.metrics.emulator);
+  device::Device dev("emulator", options, cfg.metrics.bind_address, cfg.metrics.emulator,
+                     cfg.limits, cfg.security);
   metrics::Metrics& metrics = dev.metrics();
   auto& events_total = metrics.counter("l1t_events_total", "Events generated");
   auto& tracks_total = metrics.counter("l1t_tracks_total", "L1 tracks generated");

@@ -13,7 +13,7 @@ namespace {
 
 int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   device::Device dev("inference", options, cfg.metrics.bind_address, cfg.metrics.inference,
-                     cfg.limits);
+                     cfg.limits, cfg.security);
   inference::InferenceNode node(cfg.inference, dev.metrics());
   node.set_limits(cfg.limits);
   using device::Method;

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
       argc, argv, "l1t-labeller: delayed, partial labels from emulated offline reconstruction",
       nullptr, [](const runtime::ProcessOptions& options, const config::Scenario& cfg) {
         device::Device dev("labeller", options, cfg.metrics.bind_address, cfg.metrics.labeller,
-                           cfg.limits);
+                           cfg.limits, cfg.security);
         labeller::LabellerNode node(cfg.labeller, dev.metrics());
 
         dev.open("events_truth", zmq::socket_type::sub, device::Method::kConnect,

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
       },
       [&](const runtime::ProcessOptions& options, const config::Scenario& cfg) {
         device::Device dev("monitor", options, cfg.metrics.bind_address, cfg.metrics.monitor,
-                           cfg.limits);
+                           cfg.limits, cfg.security);
         monitor::MonitorNode node(dev.metrics(), cfg.inference, history);
         // The channel names are the metric labels and the ready file's endpoint keys.
         dev.open("decisions", zmq::socket_type::sub, device::Method::kBind,

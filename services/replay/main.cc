@@ -52,7 +52,8 @@ int run_replay(const runtime::ProcessOptions& options, const config::Scenario& c
   spdlog::info("replay: {} (format {}, source {})", in_path, reader.format_version(),
                reader.source().dump());
 
-  device::Device dev("replay", options, cfg.metrics.bind_address, cfg.metrics.emulator);
+  device::Device dev("replay", options, cfg.metrics.bind_address, cfg.metrics.emulator, cfg.limits,
+                     cfg.security);
   metrics::Metrics& metrics = dev.metrics();
   auto& events_total = metrics.counter("l1t_events_total", "Events replayed");
   auto& records_total = metrics.counter("l1t_replay_records_total", "Good records read");

@@ -59,7 +59,8 @@ int save_initial(const config::Scenario& cfg, const trainer::LearnerSetup& setup
 
 int serve(const runtime::ProcessOptions& options, const config::Scenario& cfg,
           const trainer::LearnerSetup& setup) {
-  device::Device dev("trainer", options, cfg.metrics.bind_address, cfg.metrics.trainer, cfg.limits);
+  device::Device dev("trainer", options, cfg.metrics.bind_address, cfg.metrics.trainer, cfg.limits,
+                     cfg.security);
   trainer::TrainerNode node(cfg, setup, dev.metrics());
   std::string error;
   if (!node.init([&](nn::FloatMlp* m) { return trainer::starting_model(cfg, setup.sizes, m); },

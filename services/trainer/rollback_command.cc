@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/security/curve_socket.h"
 #include "common/transport/envelope.h"
 #include "common/transport/socket.h"
 
@@ -41,6 +42,16 @@ int run_rollback_command(const config::Scenario& cfg, uint64_t version, bool lis
   transport::SocketOptions opts;
   opts.linger_ms = 0;
   auto dealer = transport::make_socket(ctx, zmq::socket_type::dealer, opts);
+  // Only the operator's key may roll back or list versions (security/roles.h).
+  if (cfg.security.curve) {
+    security::Keyring keys;
+    std::string error;
+    if (!security::Keyring::load(cfg.security.keys_dir, "operator", &keys, &error) ||
+        !security::secure_client(dealer, keys, "control", &error)) {
+      spdlog::error("rollback: {} (security.keys_dir must hold the operator's keys)", error);
+      return 2;
+    }
+  }
   dealer.connect(cfg.endpoints.control);
   v1::RollbackRequest req;
   transport::HeaderStamper stamp("rollback-command");

@@ -97,6 +97,11 @@ TEST(BadInputTest, InferenceNodeSkipsBadEventsAndRefusesBadWeights) {
   auto router = transport::make_socket(ctx, zmq::socket_type::router);
   auto decisions = transport::make_socket(ctx, zmq::socket_type::sub);
   decisions.set(zmq::sockopt::subscribe, "");
+  // In the emulator's, the trainer's and the monitor's places, with their keys.
+  testing::secure_server(push, "emulator", "events");
+  testing::secure_server(weights, "trainer", "weights");
+  testing::secure_server(router, "trainer", "control");
+  testing::secure_server(decisions, "monitor", "decisions");
   const auto events_ep = transport::bind(push, "tcp://127.0.0.1:*");
   const auto weights_ep = transport::bind(weights, "tcp://127.0.0.1:*");
   const auto snapshot_ep = transport::bind(router, "tcp://127.0.0.1:*");
@@ -202,6 +207,11 @@ TEST(BadInputTest, InferenceNodeRefusesWhatItMustNotUseByReason) {
   auto router = transport::make_socket(ctx, zmq::socket_type::router);
   auto decisions = transport::make_socket(ctx, zmq::socket_type::sub);
   decisions.set(zmq::sockopt::subscribe, "");
+  // In the emulator's, the trainer's and the monitor's places, with their keys.
+  testing::secure_server(push, "emulator", "events");
+  testing::secure_server(weights, "trainer", "weights");
+  testing::secure_server(router, "trainer", "control");
+  testing::secure_server(decisions, "monitor", "decisions");
   const auto events_ep = transport::bind(push, "tcp://127.0.0.1:*");
   const auto weights_ep = transport::bind(weights, "tcp://127.0.0.1:*");
   const auto snapshot_ep = transport::bind(router, "tcp://127.0.0.1:*");
@@ -356,6 +366,8 @@ TEST(BadInputTest, LabellerSkipsBadEventsAndTruth) {
   zmq::context_t ctx(1);
   auto pub = transport::make_publisher(ctx);
   auto pull = transport::make_socket(ctx, zmq::socket_type::pull);
+  testing::secure_server(pub, "emulator", "truth");
+  testing::secure_server(pull, "trainer", "labels");
   const auto truth_ep = transport::bind(pub, "tcp://127.0.0.1:*");
   const auto labels_ep = transport::bind(pull, "tcp://127.0.0.1:*");
   testing::Service labeller("labeller");
@@ -403,8 +415,10 @@ TEST(BadInputTest, TrainerSkipsBadBatchesAndSnapshotRequests) {
   if (::testing::Test::HasFatalFailure()) return;
   zmq::context_t ctx(1);
   auto push = transport::make_socket(ctx, zmq::socket_type::push);
+  testing::secure_client(push, "labeller", "labels");
   push.connect(trainer.endpoint("labels"));
   auto dealer = transport::make_socket(ctx, zmq::socket_type::dealer);
+  testing::secure_client(dealer, "inference", "control");
   dealer.connect(trainer.endpoint("control"));
 
   v1::LabelledBatch good;

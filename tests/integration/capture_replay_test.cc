@@ -93,6 +93,9 @@ struct ReplayListener {
     for (auto t : {transport::kTopicEvent, transport::kTopicTruth, transport::kTopicHeartbeat}) {
       sub.set(zmq::sockopt::subscribe, t);
     }
+    // As a monitor and an inference node would.
+    testing::secure_client(sub, "monitor", "truth");
+    testing::secure_client(pull, "inference", "events");
     sub.connect(ready["endpoints"]["truth"].get<std::string>());
     if (with_pull) pull.connect(ready["endpoints"]["events"].get<std::string>());
   }
@@ -136,6 +139,7 @@ class CaptureReplayTest : public ::testing::Test {
     // The unpaced emulator waits on its PUSH side: this test takes the events there.
     zmq::context_t ctx(1);
     auto pull = transport::make_socket(ctx, zmq::socket_type::pull);
+    testing::secure_client(pull, "inference", "events");
     pull.connect(emulator_ready["endpoints"]["events"].get<std::string>());
     start(tap, "capture", dir_, {"--out", file_},
           {"endpoints.truth=" + emulator_ready["endpoints"]["truth"].get<std::string>()},
@@ -270,6 +274,9 @@ TEST_F(CaptureReplayTest, ARealInferenceNodeDecidesEveryReplayedEvent) {
   auto router = transport::make_socket(ctx, zmq::socket_type::router);
   auto decisions = transport::make_socket(ctx, zmq::socket_type::sub);
   decisions.set(zmq::sockopt::subscribe, transport::kTopicDecision);
+  testing::secure_server(weights, "trainer", "weights");
+  testing::secure_server(router, "trainer", "control");
+  testing::secure_server(decisions, "monitor", "decisions");
   const auto weights_ep = transport::bind(weights, "tcp://127.0.0.1:*");
   const auto snapshot_ep = transport::bind(router, "tcp://127.0.0.1:*");
   const auto decisions_ep = transport::bind(decisions, "tcp://127.0.0.1:*");
@@ -390,6 +397,7 @@ TEST_F(CaptureReplayTest, CaptureStopsAfterTheRequestedEvents) {
   if (HasFatalFailure()) return;
   zmq::context_t ctx(1);
   auto pull = transport::make_socket(ctx, zmq::socket_type::pull);
+  testing::secure_client(pull, "inference", "events");
   pull.connect(replay_ready["endpoints"]["events"].get<std::string>());
   start(tap, "capture", dir, {"--out", dir + "/first.l1tcap", "--events", "10"},
         {"endpoints.truth=" + replay_ready["endpoints"]["truth"].get<std::string>()}, &tap_ready);

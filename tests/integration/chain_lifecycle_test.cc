@@ -29,6 +29,7 @@ TEST(ChainLifecycleTest, ANodeThatStartsLateGetsTheCurrentWeightsAtOnce) {
   // Labelled tracks make the trainer publish versions 2, 3, ... before the node exists.
   zmq::context_t ctx(1);
   auto push = transport::make_socket(ctx, zmq::socket_type::push);
+  testing::secure_client(push, "labeller", "labels");
   push.connect(trainer.endpoint("labels"));
   v1::LabelledBatch batch;
   transport::HeaderStamper stamp("test");

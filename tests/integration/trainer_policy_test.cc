@@ -106,6 +106,7 @@ class FakeTrainerRouter {
  public:
   FakeTrainerRouter(zmq::context_t& ctx, v1::ModelUpdate base) : base_(std::move(base)) {
     zmq::socket_t router = transport::make_socket(ctx, zmq::socket_type::router);
+    testing::secure_server(router, "trainer", "control");
     endpoint_ = transport::bind(router, "tcp://127.0.0.1:*");
     thread_ = std::thread([this, r = std::move(router)]() mutable { serve(r); });
   }
@@ -168,6 +169,9 @@ class InferenceNodeHarness : public ::testing::Test {
         << error;
     base_.set_version(1);
     router_ = std::make_unique<FakeTrainerRouter>(ctx_, base_);
+    testing::secure_server(events_, "emulator", "events");
+    testing::secure_server(weights_, "trainer", "weights");
+    testing::secure_server(decisions_, "monitor", "decisions");
     events_ep_ = transport::bind(events_, "tcp://127.0.0.1:*");
     weights_ep_ = transport::bind(weights_, "tcp://127.0.0.1:*");
     decisions_.set(zmq::sockopt::subscribe, "");

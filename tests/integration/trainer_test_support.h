@@ -54,7 +54,7 @@ inline std::vector<std::string> trainer_overrides(const std::string& initial_mod
                                                   std::vector<std::string> more = {}) {
   std::vector<std::string> o{
       "endpoints.labels=tcp://127.0.0.1:*",     "endpoints.weights=tcp://127.0.0.1:*",
-      "endpoints.control=tcp://127.0.0.1:*",   "metrics.trainer=0",
+      "endpoints.control=tcp://127.0.0.1:*",    "metrics.trainer=0",
       "trainer.initial_model=" + initial_model, "trainer.gate_reference_rows=2000"};
   o.insert(o.end(), more.begin(), more.end());
   return o;
@@ -93,6 +93,9 @@ struct TrainerClient {
   std::vector<v1::ModelUpdate> published;  // what came in on the weights topic, in order
 
   explicit TrainerClient(const Service& trainer) {
+    secure_client(push, "labeller", "labels");
+    secure_client(sub, "inference", "weights");
+    secure_client(dealer, "inference", "control");
     push.connect(trainer.endpoint("labels"));
     sub.set(zmq::sockopt::subscribe, transport::kTopicWeights);
     sub.connect(trainer.endpoint("weights"));

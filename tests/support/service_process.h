@@ -12,6 +12,7 @@
 
 #include "common/runtime/child_process.h"
 #include "common/runtime/process_options.h"
+#include "tests/support/test_keys.h"
 
 namespace l1t::testing {
 
@@ -46,6 +47,7 @@ struct Service {
                                   ready_file,
                                   "--stats-json",
                                   dir + "/" + name + ".stats.json"};
+    argv.insert(argv.end(), {"--set", "security.keys_dir=" + keys_dir()});
     for (const auto& o : overrides) argv.insert(argv.end(), {"--set", o});
     std::string error;
     ASSERT_TRUE(child.start(argv, dir + "/" + name + ".log", &error)) << error;

@@ -13,6 +13,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// These tests are about the loop, not authentication (security_test.cc): CURVE off.
+const config::Security kPlain{/*curve=*/false, ""};
+
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() /
           (name + "-" + std::to_string(::getpid()) + ".json"))
@@ -57,7 +60,7 @@ class DeviceTest : public ::testing::Test {
 };
 
 TEST_F(DeviceTest, DecodesForTheHandlerAndCountsWhatItRejectsByReason) {
-  Device dev("test", options_, "127.0.0.1", 0);
+  Device dev("test", options_, "127.0.0.1", 0, {}, kPlain);
   dev.open("in", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
   std::vector<uint64_t> seen;
   dev.on<v1::Heartbeat>("in", transport::kTopicHeartbeat,
@@ -84,7 +87,7 @@ TEST_F(DeviceTest, DecodesForTheHandlerAndCountsWhatItRejectsByReason) {
 
 TEST_F(DeviceTest, WritesBoundEndpointsToTheReadyFileAndCountersToTheStatsFile) {
   {
-    Device dev("test", options_, "127.0.0.1", 0);
+    Device dev("test", options_, "127.0.0.1", 0, {}, kPlain);
     dev.open("labels", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
     dev.open("up", zmq::socket_type::push, Method::kConnect, "tcp://127.0.0.1:1");
     dev.ready({{"model_version", 3}});
@@ -107,7 +110,7 @@ TEST_F(DeviceTest, WritesBoundEndpointsToTheReadyFileAndCountersToTheStatsFile) 
 }
 
 TEST_F(DeviceTest, ServesChannelsInOrderWithinTheirBudgetAndRunsTasks) {
-  Device dev("test", options_, "127.0.0.1", 0);
+  Device dev("test", options_, "127.0.0.1", 0, {}, kPlain);
   dev.open("first", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
   dev.open("second", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
   std::vector<std::string> order;
@@ -143,7 +146,7 @@ v1::Heartbeat stamped(const std::string& sender, uint64_t sequence, int64_t sent
 TEST_F(DeviceTest, AMessageBeyondTheLimitIsRefusedBeforeParsingAndTheProcessGoesOn) {
   config::Limits limits;
   limits.max_message_bytes = 1 << 16;
-  Device dev("test", options_, "127.0.0.1", 0, limits);
+  Device dev("test", options_, "127.0.0.1", 0, limits, kPlain);
   dev.open("in", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
   std::vector<uint64_t> seen;
   dev.on<v1::Heartbeat>("in", transport::kTopicHeartbeat,
@@ -182,7 +185,7 @@ TEST_F(DeviceTest, AMessageBeyondTheLimitIsRefusedBeforeParsingAndTheProcessGoes
 TEST_F(DeviceTest, AConnectingChannelReadsAndRefusesEvenAFarLargerFrameAndKeepsItsPeer) {
   config::Limits limits;
   limits.max_message_bytes = 1 << 16;
-  Device dev("test", options_, "127.0.0.1", 0, limits);
+  Device dev("test", options_, "127.0.0.1", 0, limits, kPlain);
   auto push = transport::make_socket(peer_ctx_, zmq::socket_type::push);
   const std::string ep = transport::bind(push, "tcp://127.0.0.1:*");
   dev.open("up", zmq::socket_type::pull, Method::kConnect, ep);
@@ -198,7 +201,7 @@ TEST_F(DeviceTest, AConnectingChannelReadsAndRefusesEvenAFarLargerFrameAndKeepsI
 }
 
 TEST_F(DeviceTest, RepeatedSequencesAreRefusedGapsAndRestartsCounted) {
-  Device dev("test", options_, "127.0.0.1", 0);
+  Device dev("test", options_, "127.0.0.1", 0, {}, kPlain);
   dev.open("in", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
   dev.open("answers", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
   std::vector<uint64_t> seen, answers;
@@ -241,7 +244,7 @@ TEST_F(DeviceTest, RepeatedSequencesAreRefusedGapsAndRestartsCounted) {
 }
 
 TEST_F(DeviceTest, OnARouterEachPeerConnectionHasItsOwnSequence) {
-  Device dev("test", options_, "127.0.0.1", 0);
+  Device dev("test", options_, "127.0.0.1", 0, {}, kPlain);
   dev.open("control", zmq::socket_type::router, Method::kBind, "tcp://127.0.0.1:*");
   int handled = 0;
   dev.on<v1::Heartbeat>("control", transport::kTopicHeartbeat, [&](v1::Heartbeat&) { ++handled; });
@@ -258,7 +261,7 @@ TEST_F(DeviceTest, OnARouterEachPeerConnectionHasItsOwnSequence) {
 }
 
 TEST_F(DeviceTest, AMessageWhoseFieldsMeanNothingNeverReachesItsHandler) {
-  Device dev("test", options_, "127.0.0.1", 0);
+  Device dev("test", options_, "127.0.0.1", 0, {}, kPlain);
   dev.open("events", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
   std::vector<uint64_t> seen;
   dev.on<v1::Event>("events", transport::kTopicEvent,
@@ -298,7 +301,7 @@ TEST(LogLimiterTest, OneLinePerPeriodAndKeyThenHowManyWereNotLogged) {
 }
 
 TEST_F(DeviceTest, AStopEndsTheLoopAndDrainHandlesWhatIsQueued) {
-  Device dev("test", options_, "127.0.0.1", 0);
+  Device dev("test", options_, "127.0.0.1", 0, {}, kPlain);
   dev.open("in", zmq::socket_type::pull, Method::kBind, "tcp://127.0.0.1:*");
   int handled = 0;
   dev.on<v1::Heartbeat>("in", transport::kTopicHeartbeat, [&](v1::Heartbeat&) { ++handled; });

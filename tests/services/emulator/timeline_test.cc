@@ -65,6 +65,7 @@ TEST(EmulatorTimelineTest, EveryEventCarriesTheTimelinesTimeAndDegradation) {
   auto sub = transport::make_socket(ctx, zmq::socket_type::sub);
   sub.set(zmq::sockopt::subscribe, std::string(transport::kTopicEvent));
   sub.set(zmq::sockopt::subscribe, std::string(transport::kTopicTruth));
+  testing::secure_client(sub, "monitor", "truth");
   sub.connect(ready["endpoints"]["truth"].get<std::string>());
 
   std::vector<v1::Event> events;
