@@ -181,7 +181,7 @@ struct Limits {
 // the allow-lists are files made by `l1t-keys generate DIR`. Off only for debugging.
 struct Security {
   bool curve = true;
-  std::string keys_dir;  // required when curve is on
+  std::string keys_dir = "keys";  // relative to the working directory
 };
 
 struct Scenario {

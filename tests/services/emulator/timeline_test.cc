@@ -51,7 +51,8 @@ TEST(EmulatorTimelineTest, EveryEventCarriesTheTimelinesTimeAndDegradation) {
       {testing::binary("l1t-emulator"), "--config", config, "--ready-file", ready_file,
        "--stats-json", dir + "/emulator.stats.json", "--set", "endpoints.events=tcp://127.0.0.1:*",
        "--set", "endpoints.truth=tcp://127.0.0.1:*", "--set", "metrics.emulator=0", "--set",
-       "emulator.min_subscribers=1", "--set", "emulator.rate_hz=200"},
+       "emulator.min_subscribers=1", "--set", "emulator.rate_hz=200", "--set",
+       "security.keys_dir=" + testing::keys_dir()},
       dir + "/emulator.log", &error))
       << error;
   nlohmann::json ready;
