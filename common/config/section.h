@@ -25,7 +25,8 @@ class Section {
 
   Section child(const std::string& key) {
     seen_.insert(key);
-    return Section(node_ ? node_[key] : YAML::Node(), join(key), error_);
+    // Not on a scalar or a list: yaml-cpp throws there (the constructor reported it already).
+    return Section(node_ && node_.IsMap() ? node_[key] : YAML::Node(), join(key), error_);
   }
 
   template <class T>
@@ -43,7 +44,8 @@ class Section {
   void finish() {
     if (!ok() || !node_ || !node_.IsMap()) return;
     for (const auto& kv : node_) {
-      const std::string key = kv.first.as<std::string>();
+      // A key may itself be a list or a map (`? [a, b]: 1`): not a key of ours either.
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "(a non-scalar key)";
       if (!seen_.count(key)) {
         fail(join(key), "is not a known key");
         return;

@@ -107,5 +107,23 @@ TEST(ScenarioTest, LimitsHaveDocumentedDefaultsAndRefuseNonsense) {
   EXPECT_NE(error.find("limits.max_run"), std::string::npos) << error;
 }
 
+// Found by tests/fuzz/scenario_fuzz.cc: a document that is not a map, or a key that is a list,
+// threw from yaml-cpp through the reader.
+TEST(ScenarioTest, ADocumentOfAnotherShapeIsAnErrorNotAThrow) {
+  EXPECT_NE(parse_error("just a scalar\n").find("must be a map"), std::string::npos);
+  EXPECT_NE(parse_error("- a\n- b\n").find("must be a map"), std::string::npos);
+  EXPECT_NE(parse_error("trainer: 5\n").find("trainer"), std::string::npos);
+  EXPECT_NE(parse_error("? [a, b]\n: 1\n").find("non-scalar key"), std::string::npos);
+  EXPECT_NE(parse_error("security: [1]\n").find("security"), std::string::npos);
+}
+
+TEST(ScenarioTest, TheSecuritySectionIsReadStrictly) {
+  EXPECT_TRUE(parse_ok("").security.curve);
+  EXPECT_EQ(parse_ok("").security.keys_dir, "keys");
+  EXPECT_FALSE(parse_ok("security:\n  curve: false\n").security.curve);
+  EXPECT_EQ(parse_ok("", {"security.keys_dir=/k"}).security.keys_dir, "/k");
+  EXPECT_NE(parse_error("security:\n  curev: true\n").find("'security.curev'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace l1t::config
