@@ -45,6 +45,28 @@ bool ends_with_footer(const std::string& path) {
   return buf.substr(nl == std::string::npos ? 0 : nl + 1) == kAsciiFooter;
 }
 
+// HepMC3 3.1's ASCII reader copies an attribute's name into a fixed buffer of its own (a stack
+// overflow, found by tests/fuzz/hepmc_fuzz.cc): an attribute line whose leading fields are
+// longer than any generator writes is refused before HepMC3 reads the file. Returns the number
+// of the first such line, else 0.
+constexpr size_t kMaxAttributeField = 63;
+
+uint64_t first_unsafe_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  for (uint64_t n = 1; std::getline(in, line); ++n) {
+    if (line.size() < 2 || (line[0] != 'A' && line[0] != 'T') || line[1] != ' ') continue;
+    // A id name value / A name value / T name version description: the fields before the value.
+    size_t pos = 2;
+    for (int field = 0; field < 3 && pos < line.size(); ++field) {
+      const size_t end = std::min(line.find(' ', pos), line.size());
+      if (end - pos > kMaxAttributeField) return n;
+      pos = end + 1;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 HepmcReader::HepmcReader() = default;
@@ -61,6 +83,16 @@ bool HepmcReader::open(const std::string& path, std::string* error) {
   if (!looks_like_hepmc3(path)) {
     *error = "HepMC3 file " + path + " is not HepMC3 ASCII (no '" + kAsciiHeader + "' header)";
     return false;
+  }
+  // Once per file: pile-up sources are rewound (reopened) again and again.
+  if (checked_path_ != path) {
+    if (const uint64_t line = first_unsafe_line(path); line > 0) {
+      *error = "HepMC3 file " + path + ": line " + std::to_string(line) +
+               " holds an attribute field longer than " + std::to_string(kMaxAttributeField) +
+               " characters, which HepMC3's reader does not read safely";
+      return false;
+    }
+    checked_path_ = path;
   }
   has_footer_ = ends_with_footer(path);
   stream_ = std::ifstream(path);
@@ -82,9 +114,20 @@ bool HepmcReader::next(SourceEvent* out, std::string* error, double pt_min, doub
     return false;
   }
   HepMC3::GenEvent event;
+  // HepMC3's ASCII reader throws on some malformed records (std::stoi on a field that is not a
+  // number, found by tests/fuzz/hepmc_fuzz.cc): a corrupt record, like those it reports.
+  bool read = false;
+  try {
+    read = reader_->read_event(event);
+  } catch (const std::exception& e) {
+    *error = path_ + ": the record after event #" + std::to_string(events_read_) + " is corrupt (" +
+             e.what() + "); reading stopped there";
+    reader_.reset();
+    return false;
+  }
   // read_event fails both at a clean end and on a bad record (HepMC3 then logs and returns an
   // empty event): unread input left, or no footer, means the file is not whole.
-  if (!reader_->read_event(event) || (reader_->failed() && event.particles().empty())) {
+  if (!read || (reader_->failed() && event.particles().empty())) {
     stream_.peek();
     if (!has_footer_) {
       *error = path_ + ": the file is cut short (no END_EVENT_LISTING line); " +

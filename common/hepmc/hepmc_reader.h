@@ -58,7 +58,8 @@ class HepmcReader {
   std::ifstream stream_;  // ours, so that a failed read can tell a clean end from a bad record
   std::unique_ptr<HepMC3::ReaderAscii> reader_;
   uint64_t events_read_ = 0;
-  bool has_footer_ = false;  // the writer's END_EVENT_LISTING line: absent if the file was cut
+  bool has_footer_ = false;   // the writer's END_EVENT_LISTING line: absent if the file was cut
+  std::string checked_path_;  // the file already scanned for lines HepMC3 cannot read safely
 };
 
 }  // namespace l1t::hepmc

@@ -195,5 +195,28 @@ TEST_F(HepmcReaderTest, ReadsARealGeneratorsFile) {
   EXPECT_EQ(odd_charge_sum, 0u);
 }
 
+// Found by tests/fuzz/hepmc_fuzz.cc (the inputs are kept in tests/fuzz/regressions/hepmc): a
+// record HepMC3 throws on, and an attribute name that overflows HepMC3's own buffer.
+TEST_F(HepmcReaderTest, RecordsHepMC3CannotReadSafelyAreErrorsNotCrashes) {
+  const std::string dir = L1T_SOURCE_DIR "/tests/fuzz/regressions/hepmc/";
+  HepmcReader reader;
+  std::string error;
+  ASSERT_TRUE(reader.open(dir + "hepmc-crash-f96dbd0c19ed854887158a47432c0275cd584156", &error))
+      << error;
+  SourceEvent ev;
+  int events = 0;
+  while (reader.next(&ev, &error)) ++events;
+  EXPECT_NE(error.find("corrupt"), std::string::npos) << error;
+
+  EXPECT_FALSE(reader.open(dir + "hepmc-crash-969eecc1cbfdbde7cc430040777b20c5f484e03a", &error));
+  EXPECT_NE(error.find("attribute field longer than"), std::string::npos) << error;
+
+  // A generator's own long names are far below the limit.
+  const fs::path file = dir_ / "long_name.hepmc";
+  write_file(file, 2, HepMC3::Units::GEV, 1.0);
+  ASSERT_TRUE(reader.open(file.string(), &error)) << error;
+  EXPECT_TRUE(reader.next(&ev, &error)) << error;
+}
+
 }  // namespace
 }  // namespace l1t::hepmc
