@@ -6,5 +6,5 @@ cd "$(dirname "$0")"
 bash scripts/install-deps.sh
 # The programs only: the tests are ./test.sh's.
 bash scripts/build.sh l1t-chain l1t-emulator l1t-inference l1t-labeller l1t-trainer l1t-monitor \
-  l1t-model l1t-experiment l1t-capture l1t-replay
+  l1t-model l1t-experiment l1t-capture l1t-replay l1t-keys
 exec build/bin/l1t-chain "$@"
