@@ -1,5 +1,7 @@
 #include "common/device/device.h"
 
+#include <unistd.h>
+
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
@@ -154,7 +156,19 @@ void Device::on_frames(const std::string& name, std::string_view topic,
                        std::function<void(const transport::Received&)> handler) {
   Channel& c = channel(name);
   subscribe(c, topic);
-  add_handler(c, topic, std::move(handler));
+  // The payload stays as it came; its header alone is read, so that a tap too counts what it
+  // missed (gaps) and whose sender restarted. Repeats are counted, not refused.
+  auto book = std::make_shared<SequenceBook>(static_cast<size_t>(limits_.max_senders));
+  books_.push_back(book);
+  add_handler(c, topic,
+              [this, &c, book, handler = std::move(handler),
+               header = v1::Header()](const transport::Received& in) mutable {
+                header.Clear();
+                if (transport::peek_header(in.payload_view(), &header)) {
+                  follow(c, *book, Sequences::kCountOnly, header, in);
+                }
+                handler(in);
+              });
 }
 
 void Device::set_budget(const std::string& name, size_t per_turn) {
@@ -310,7 +324,9 @@ void Device::run(std::chrono::milliseconds poll) {
 void Device::drain(const std::string& name) { serve(channel(name), 0); }
 
 void Device::ready(const nlohmann::json& extra) {
-  nlohmann::json j = {{"process", process_}, {"metrics_port", metrics_.port()}};
+  nlohmann::json j = {{"process", process_},
+                      {"pid", static_cast<int64_t>(::getpid())},
+                      {"metrics_port", metrics_.port()}};
   nlohmann::json endpoints = nlohmann::json::object();
   for (const auto& c : channels_) {
     if (c->bound) endpoints[c->name] = c->endpoint;

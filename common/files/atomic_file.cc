@@ -1,5 +1,7 @@
 #include "common/files/atomic_file.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -28,7 +30,8 @@ void sync_directory(const std::string& path) {
 
 }  // namespace
 
-bool write_atomically(const std::string& path, std::string_view bytes, std::string* error) {
+bool write_atomically(const std::string& path, std::string_view bytes, std::string* error,
+                      const std::function<void()>& halfway) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) {
@@ -42,8 +45,14 @@ bool write_atomically(const std::string& path, std::string_view bytes, std::stri
     return false;
   };
   size_t done = 0;
+  bool half_told = !halfway;
   while (done < bytes.size()) {
-    const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (!half_told && done >= bytes.size() / 2) {
+      half_told = true;
+      halfway();
+    }
+    const size_t chunk = half_told ? bytes.size() - done : bytes.size() / 2 - done;
+    const ssize_t w = ::write(fd, bytes.data() + done, std::max<size_t>(chunk, 1));
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
       if (w == 0) errno = EIO;  // no progress and no reason: do not spin

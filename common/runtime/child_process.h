@@ -18,8 +18,11 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
   ~ChildProcess();  // kills a child that is still running: no orphans
 
-  // argv[0] is the executable path. Returns false (and says why) if it could not be started.
-  bool start(const std::vector<std::string>& argv, const std::string& log_path, std::string* error);
+  // argv[0] is the executable path; env: "NAME=VALUE" entries added to this process's
+  // environment. Returns false (and says why) if it could not be started. A started child can be
+  // started again once it has exited (a restart).
+  bool start(const std::vector<std::string>& argv, const std::string& log_path, std::string* error,
+             const std::vector<std::string>& env = {});
 
   pid_t pid() const { return pid_; }
   bool running();

@@ -1,5 +1,7 @@
 #include "common/transport/envelope.h"
 
+#include <google/protobuf/io/coded_stream.h>
+
 #include <chrono>
 
 namespace l1t::transport {
@@ -37,6 +39,18 @@ uint64_t SequenceTracker::observe(uint64_t sequence) {
   if (sequence > last_) last_ = sequence;
   missed_ += skipped;
   return skipped;
+}
+
+bool peek_header(std::string_view payload, v1::Header* header) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(payload.data()),
+                                            static_cast<int>(payload.size()));
+  constexpr uint32_t kHeaderTag = (1 << 3) | 2;  // field 1, length-delimited
+  uint32_t size = 0;
+  if (in.ReadTag() != kHeaderTag || !in.ReadVarint32(&size) || size > payload.size()) {
+    return false;
+  }
+  std::string bytes;
+  return in.ReadString(&bytes, static_cast<int>(size)) && header->ParseFromString(bytes);
 }
 
 }  // namespace l1t::transport

@@ -52,6 +52,11 @@ Reject decode(std::string_view topic, std::string_view expected_topic, std::stri
   return Reject::kOk;
 }
 
+// The header of a serialised message, without parsing the rest: every message has it as field 1,
+// which protobuf writes first. For taps that keep payloads as they came (l1t-capture) and still
+// follow each sender's sequence. false when the payload does not start with a header.
+bool peek_header(std::string_view payload, v1::Header* header);
+
 // Follows one sender's sequence numbers: counts the messages missed in gaps.
 class SequenceTracker {
  public:

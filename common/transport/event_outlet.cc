@@ -10,7 +10,11 @@ namespace l1t::transport {
 
 EventOutlet::EventOutlet(zmq::context_t& ctx, const std::string& events_endpoint,
                          const std::string& truth_endpoint, const PrepareSocket& prepare)
-    : push_(make_socket(ctx, zmq::socket_type::push)), pub_(make_publisher(ctx)) {
+    // Not make_publisher: one stuck tap (a capture, a monitor) must not stop the truth of the
+    // others, so a full subscriber queue drops that subscriber's copy only, and it counts the
+    // loss as a gap in the emulator's sequence numbers.
+    : push_(make_socket(ctx, zmq::socket_type::push)),
+      pub_(make_socket(ctx, zmq::socket_type::xpub)) {
   push_.set(zmq::sockopt::sndtimeo, 100);   // blocking sends wake up to check for a stop request
   pub_.set(zmq::sockopt::xpub_verbose, 1);  // see every subscriber, not only the first per topic
   if (prepare) {

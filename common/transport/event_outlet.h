@@ -31,9 +31,10 @@ class EventOutlet {
   // PUSHes an Event payload. wait: retry while the inference nodes are busy (back-pressure,
   // unpaced runs) until stop(); else one bounded try (paced runs drop). True if it was sent.
   bool push_event(std::string_view payload, bool wait, const std::function<bool()>& stop);
-  // Publishes without blocking; false when the queue is full (a drop, to be counted).
+  // Publishes without blocking. A subscriber whose queue is full (ZMQ_SNDHWM) loses this copy
+  // alone and sees the gap in the sequence numbers; false only when the send itself failed.
   bool publish(std::string_view topic, std::string_view payload);
-  // Blocking publish of a last message (the end-of-run heartbeat).
+  // Publish of a last message (the end-of-run heartbeat), to every subscriber with room.
   void publish_last(std::string_view topic, const google::protobuf::MessageLite& message);
   // Reads pending subscription frames, so the XPUB inbox does not grow in a long run.
   void drain_subscriptions();

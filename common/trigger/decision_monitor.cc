@@ -20,6 +20,13 @@ std::string tracker_label(const v1::DegradationState& d) {
 
 void DecisionMonitor::on_truth(const v1::Truth& truth) {
   auto it = decision_.find(truth.event_id());
+  // An event seen before: a restarted emulator sending again what its last incarnation sent.
+  const bool joined_before =
+      it == decision_.end() && version_of_event_.count(truth.event_id()) != 0;
+  if (joined_before || truth_.count(truth.event_id()) != 0) {
+    ++duplicates_;
+    return;
+  }
   if (it == decision_.end()) {
     truth_[truth.event_id()] = truth;
     forget_old(truth.event_id());
@@ -30,6 +37,12 @@ void DecisionMonitor::on_truth(const v1::Truth& truth) {
 }
 
 void DecisionMonitor::on_decision(const v1::Decision& decision) {
+  // A second decision on one event (it was sent twice, around an emulator restart): the first
+  // one counts.
+  if (version_of_event_.count(decision.event_id()) != 0) {
+    ++duplicates_;
+    return;
+  }
   ++decisions_;
   const double latency =
       1e-9 * static_cast<double>(decision.decided_unix_ns() - decision.event_timestamp_ns());

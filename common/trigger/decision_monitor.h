@@ -83,6 +83,10 @@ class DecisionMonitor {
   uint64_t decisions() const { return decisions_; }
   uint64_t mismatched() const { return mismatched_; }  // track counts that disagree
   uint64_t unmatched() const { return unmatched_; }    // given up waiting for the other half
+  // Truths and decisions of an event already seen (a restarted sender's overlap): ignored.
+  uint64_t duplicates() const { return duplicates_; }
+  // Truths still waiting for their decision: events the inference nodes lost, at the run's end.
+  uint64_t undecided() const { return truth_.size(); }
   const std::map<uint32_t, LevelScore>& levels() const { return levels_; }
   // Recent joined events only (for progress lines): accuracy of live and frozen model.
   std::pair<double, double> rolling_accuracy() const;
@@ -139,7 +143,7 @@ class DecisionMonitor {
   size_t latency_next_ = 0;
   uint64_t missing_forgotten_ = 0;  // events_missing_around_swaps() of pruned events
   uint64_t latest_version_ = 0;
-  uint64_t joined_ = 0, decisions_ = 0, mismatched_ = 0, unmatched_ = 0;
+  uint64_t joined_ = 0, decisions_ = 0, mismatched_ = 0, unmatched_ = 0, duplicates_ = 0;
 };
 
 }  // namespace l1t::trigger

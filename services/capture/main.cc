@@ -12,6 +12,7 @@
 #include "common/capture/capture_format.h"
 #include "common/capture/capture_writer.h"
 #include "common/device/device.h"
+#include "common/runtime/fault_point.h"
 #include "common/transport/envelope.h"
 
 using namespace l1t;
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
             write_failed = true;
             return end(ended_by);
           }
+          runtime::fault_point("capture.record");
           records_total.Increment();
           bytes_total.Increment(static_cast<double>(writer.bytes() - before));
           ++(in.topic == transport::kTopicEvent ? events : truths);

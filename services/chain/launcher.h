@@ -2,6 +2,7 @@
 // stats and log files), and the launcher that starts one and waits until it is ready.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -19,14 +20,27 @@ struct Options {
   bool ephemeral = false;
   double timeout_s = 900;
   double progress_s = 1.0;
-  std::string replay;   // a capture file played by l1t-replay in the emulator's place
-  std::string capture;  // a capture file written by l1t-capture from the emulator's truth
+  std::string replay;    // a capture file played by l1t-replay in the emulator's place
+  std::string capture;   // a capture file written by l1t-capture from the emulator's truth
+  bool restart = false;  // start a process again when it dies (Supervisor)
+  int max_restarts = 5;  // per process
+  // Fault injection: "POINT[:N]" (runtime::fault_point), given to the first incarnation of the
+  // process POINT names (the part before its first '.').
+  std::vector<std::string> kill_at;
 };
 
 struct Service {
   explicit Service(std::string n) : name(std::move(n)) {}
   std::string name;
   std::vector<std::string> args;  // before the --set overrides, e.g. l1t-replay's --in FILE
+  // The --set values of its first start; a restart's are the same with the endpoints it bound
+  // (restart_sets), so that its peers, which reconnect by themselves, find it again.
+  std::vector<std::string> sets, restart_sets;
+  // More arguments for a restart, asked for at the moment of the restart (the emulator's
+  // --resume-after N).
+  std::function<std::vector<std::string>()> restart_args;
+  std::vector<std::string> env;  // for the first incarnation only (fault injection)
+  int incarnation = 0;           // 0 the first start, n the n-th restart
   runtime::ChildProcess child;
   std::string ready_file, stats_file, log_file;
   nlohmann::json ready = nlohmann::json::object();
@@ -37,9 +51,15 @@ struct Service {
 class Launcher {
  public:
   explicit Launcher(const Options& o) : o_(o) {}
-  // Starts s with the chain's config, overrides and extra --set values, and waits for its
-  // ready file; false with *error when it exits first or never becomes ready.
-  bool start(Service& s, const std::vector<std::string>& extra, std::string* error);
+  // Starts s with the chain's config, overrides and s.sets (first start) or s.restart_sets and
+  // s.restart_args() (a restart), without waiting; false with *error when it cannot start.
+  bool spawn(Service& s, std::string* error);
+  enum class Readiness { kWaiting, kReady, kFailed };
+  // Whether a spawned s has written its ready file (then read into s.ready), or exited first.
+  Readiness poll_ready(Service& s, std::string* error);
+  // spawn, then wait for the ready file; false with *error when it exits first or never becomes
+  // ready.
+  bool start(Service& s, const std::vector<std::string>& sets, std::string* error);
 
  private:
   const Options& o_;

@@ -13,6 +13,7 @@
 #include "common/device/device.h"
 #include "common/monitor/level_report.h"
 #include "common/monitor/monitor_node.h"
+#include "common/runtime/fault_point.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/security/key_store.h"
@@ -20,7 +21,9 @@
 #include "common/trigger/decision_monitor.h"
 #include "services/chain/ceiling_report.h"
 #include "services/chain/launcher.h"
+#include "services/chain/loss_book.h"
 #include "services/chain/summary.h"
+#include "services/chain/supervisor.h"
 
 using namespace l1t;
 using Clock = std::chrono::steady_clock;
@@ -49,6 +52,15 @@ int main(int argc, char** argv) {
                  "play this capture file (l1t-capture) with l1t-replay in the emulator's place");
   app.add_option("--capture", o.capture,
                  "record the run's events and truth to this file with l1t-capture");
+  app.add_flag("--restart", o.restart,
+               "start a process again when it dies, with the endpoints it had (the emulator "
+               "goes on after the last event seen; the trainer from its checkpoint)");
+  app.add_option("--max-restarts", o.max_restarts, "restarts per process with --restart")
+      ->capture_default_str();
+  app.add_option("--kill-at", o.kill_at,
+                 "fault injection: kill the process with SIGKILL the N-th time it passes POINT "
+                 "(POINT[:N]; emulator.event, inference.swap, labeller.label, "
+                 "trainer.checkpoint, capture.record)");
   CLI11_PARSE(app, argc, argv);
   config::Scenario cfg;
   if (!runtime::load_process_config(o.process, &cfg)) return 2;
@@ -110,10 +122,12 @@ int main(int argc, char** argv) {
   device::Device& dev = *monitor_device;
   monitor::MonitorNode node(dev.metrics(), cfg.inference);
   const trigger::DecisionMonitor& monitor = node.monitor();
+  chain::LossBook losses(cfg.labeller);
   dev.open("decisions", zmq::socket_type::sub, device::Method::kBind,
            o.ephemeral ? "tcp://127.0.0.1:*" : cfg.endpoints.decisions);
   std::optional<Clock::time_point> t_first_decision, t_last_decision;
   dev.on<v1::Decision>("decisions", transport::kTopicDecision, [&](const v1::Decision& d) {
+    losses.on_decision(d);
     node.on_decision(d);
     t_last_decision = Clock::now();
     if (!t_first_decision) t_first_decision = t_last_decision;
@@ -126,20 +140,45 @@ int main(int argc, char** argv) {
       inference("inference"), labeller("labeller"), capture("capture");
   // Replayed events carry the replay's send time, so latencies are this run's.
   if (!o.replay.empty()) emulator.args = {"--in", o.replay, "--restamp"};
+  // Fault injection: each POINT[:N] to the process its name begins with.
+  for (const std::string& k : o.kill_at) {
+    const std::string process = k.substr(0, k.find('.'));
+    bool found = false;
+    for (Service* s : {&trainer, &emulator, &inference, &labeller, &capture}) {
+      if (s->name == process) {
+        s->env.push_back(std::string(runtime::kKillAtVariable) + "=" + k);
+        found = true;
+      }
+    }
+    if (!found) {
+      spdlog::error("chain: --kill-at {}: no process '{}' in this chain", k, process);
+      return 2;
+    }
+  }
+  // A restarted emulator goes on after the last event this monitor saw.
+  emulator.restart_args = [&] {
+    return std::vector<std::string>{"--resume-after", std::to_string(losses.last_event_id())};
+  };
   std::string error;
   auto fail = [&](const std::string& why) {
     spdlog::error("chain: {}", why);
     return 1;
   };
-  if (!launcher.start(trainer,
-                      {any("endpoints.labels", cfg.endpoints.labels),
-                       any("endpoints.weights", cfg.endpoints.weights),
-                       any("endpoints.control", cfg.endpoints.control),
-                       metrics_port("trainer", cfg.metrics.trainer)},
-                      &error)) {
-    return fail(error);
+  std::vector<std::string> trainer_sets{any("endpoints.labels", cfg.endpoints.labels),
+                                        any("endpoints.weights", cfg.endpoints.weights),
+                                        any("endpoints.control", cfg.endpoints.control),
+                                        metrics_port("trainer", cfg.metrics.trainer)};
+  // A restarted trainer goes on from its checkpoint, so its versions never go back.
+  if (o.restart && cfg.trainer.checkpoint_dir.empty()) {
+    trainer_sets.push_back("trainer.checkpoint_dir=" + o.work_dir + "/checkpoint");
   }
+  if (!launcher.start(trainer, trainer_sets, &error)) return fail(error);
   const json& te = trainer.ready["endpoints"];
+  trainer.restart_sets = trainer.sets;
+  for (const char* name : {"labels", "weights", "control"}) {
+    trainer.restart_sets.push_back(std::string("endpoints.") + name + "=" +
+                                   te[name].get<std::string>());
+  }
   // The emulator waits for its truth subscribers: this monitor, the labeller (and the capture).
   const std::string subscribers = o.capture.empty() ? "2" : "3";
   if (!launcher.start(
@@ -151,12 +190,20 @@ int main(int argc, char** argv) {
     return fail(error);
   }
   const json& ee = emulator.ready["endpoints"];
+  emulator.restart_sets = emulator.sets;
+  for (const char* name : {"events", "truth"}) {
+    emulator.restart_sets.push_back(std::string("endpoints.") + name + "=" +
+                                    ee[name].get<std::string>());
+  }
   // Truth and the emulator's end-of-run heartbeat share its truth endpoint, known only now.
-  std::optional<uint64_t> finished_with;  // events the emulator says it generated
+  std::optional<uint64_t> finished_with;  // events the emulator says the run had
   std::optional<Clock::time_point> t_finished;
   dev.open("truth", zmq::socket_type::sub, device::Method::kConnect,
            ee["truth"].get<std::string>());
-  dev.on<v1::Truth>("truth", transport::kTopicTruth, [&](const v1::Truth& t) { node.on_truth(t); });
+  dev.on<v1::Truth>("truth", transport::kTopicTruth, [&](const v1::Truth& t) {
+    losses.on_truth(t);
+    node.on_truth(t);
+  });
   dev.on<v1::Heartbeat>("truth", transport::kTopicHeartbeat, [&](const v1::Heartbeat& beat) {
     finished_with = beat.messages_out();
     t_finished = Clock::now();
@@ -186,6 +233,13 @@ int main(int argc, char** argv) {
 
   const uint64_t expected = o.replay.empty() ? plan.total_events() : replay_events;
   const auto t_start = Clock::now();
+  // A replay and a capture cannot go on from a dead incarnation's work: not restarted.
+  chain::Supervisor supervisor(launcher, o, t_start);
+  supervisor.watch(&trainer, true, false);
+  supervisor.watch(&emulator, o.replay.empty(), true);
+  supervisor.watch(&inference, true, false);
+  supervisor.watch(&labeller, true, false);
+  if (!o.capture.empty()) supervisor.watch(&capture, false, true);
   auto t_progress = t_start;
   uint64_t last_joined = 0;
   bool failed = false;
@@ -216,16 +270,7 @@ int main(int argc, char** argv) {
   auto done = [&] {
     const auto now = Clock::now();
     const double elapsed = std::chrono::duration<double>(now - t_start).count();
-    for (Service* s : {&trainer, &inference, &labeller}) {
-      if (auto code = s->child.exit_code()) {
-        failed = true;
-        failure = s->name + " died with code " + std::to_string(*code) + "; see " + s->log_file;
-      }
-    }
-    if (auto code = emulator.child.exit_code(); code && *code != 0) {
-      failed = true;
-      failure = "emulator exited with code " + std::to_string(*code);
-    }
+    if (!supervisor.check(now, &failure)) failed = true;
     if (failed) {
       spdlog::error("chain: {}", failure);
       return true;
@@ -254,8 +299,9 @@ int main(int argc, char** argv) {
   std::vector<Service*> order{&emulator, &labeller, &inference, &trainer};
   if (!o.capture.empty()) order.insert(order.begin() + 1, &capture);
   for (Service* s : order) {
+    const bool dead = supervisor.down(s);  // its death is on record
     const int code = s->child.stop(std::chrono::seconds(15));
-    if (code != 0) {
+    if (code != 0 && !dead) {
       ++exit_codes_bad;
       spdlog::error("chain: {} exited with code {}; see {}", s->name, code, s->log_file);
     }
@@ -295,12 +341,18 @@ int main(int argc, char** argv) {
         {"inference", inference.stats},
         {"labeller", labeller.stats},
         {"trainer", trainer.stats}}},
+      {"faults", supervisor.json()},
       {"working_point", monitor::working_point_json(monitor)},
       {"trigger", monitor::trigger_json(monitor)},
       {"levels", monitor::levels_json(monitor)},
       {"work_dir", o.work_dir},
       {"ok", !failed && exit_codes_bad == 0}};
   if (!o.capture.empty()) summary["processes"]["capture"] = capture.stats;
+  // What was lost, from the event ids (a killed process reports nothing); the trainer's
+  // samples_seen goes on over its restarts, from its checkpoint.
+  summary["faults"].update(losses.json(expected, monitor.joined() + monitor.mismatched(),
+                                       trainer.stats.value("samples_seen", uint64_t{0})));
+  summary["faults"]["duplicates_ignored"] = monitor.duplicates();
   // The ceiling of the plan's levels; a replay's levels are the capture's, not the plan's.
   if (cfg.ceiling.enabled && o.replay.empty() && !failed) {
     json ceiling;

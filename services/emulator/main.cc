@@ -21,6 +21,7 @@
 #include "common/metrics/metrics.h"
 #include "common/physics/degradation_schedule.h"
 #include "common/physics/event_generator.h"
+#include "common/runtime/fault_point.h"
 #include "common/runtime/process_options.h"
 #include "common/runtime/signals.h"
 #include "common/transport/envelope.h"
@@ -35,8 +36,9 @@ namespace {
 
 // The live stream: every event of the run plan, PUSHed to the inference nodes and published
 // with its truth, then the end-of-run heartbeat.
+// resume_after: the run's first events already sent by an earlier incarnation (a restart).
 int run_online(const runtime::ProcessOptions& options, const config::Scenario& cfg,
-               const config::RunPlan& plan) {
+               const config::RunPlan& plan, uint64_t resume_after) {
   emulator::EventInputs inputs;
   {
     std::string error;
@@ -83,22 +85,30 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
   const uint64_t total = plan.total_events();
   emulator::EventAssembly assembly;
   const bool paced = cfg.emulator.rate_hz > 0;
-  const auto start = Clock::now();
   uint64_t generated = 0;
   std::string source_error;  // a bad HepMC3 record stops the run
 
-  for (uint64_t i = 0; i < total && !runtime::stop_requested(); ++i) {
+  // A restart runs the generator through the events sent before, unsent, so that the events
+  // from here on are those of an uninterrupted run (one random stream for the whole run).
+  const uint64_t first = std::min(resume_after, total);
+  for (uint64_t i = 0; i < first && !runtime::stop_requested(); ++i) {
+    const config::EventConditions conditions = plan.at(i);
+    if (plan.has_timeline()) generator.set_pileup_mean(conditions.time.pileup_mean);
+    if (!inputs.prepare(generator, &source_error)) break;
+    generator.next(conditions.degradation);
+  }
+  if (first > 0) spdlog::info("emulator: resuming after event {} of {}", first, total);
+  const auto resumed = Clock::now();
+
+  for (uint64_t i = first; i < total && !runtime::stop_requested() && source_error.empty(); ++i) {
     if (paced) {
-      std::this_thread::sleep_until(
-          start + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / cfg.emulator.rate_hz)));
+      std::this_thread::sleep_until(resumed + std::chrono::nanoseconds(static_cast<int64_t>(
+                                                  1e9 * (i - first) / cfg.emulator.rate_hz)));
     }
     const config::EventConditions conditions = plan.at(i);
     const physics::DegradationState& state = conditions.degradation;
     if (plan.has_timeline()) generator.set_pileup_mean(conditions.time.pileup_mean);
-    if (!inputs.prepare(generator, &source_error)) {
-      spdlog::error("emulator: {}", source_error);
-      break;
-    }
+    if (!inputs.prepare(generator, &source_error)) break;
     const physics::GeneratedEvent ev = generator.next(state);
     assembly.assemble(i, conditions, ev);
     const std::string& payload = assembly.event_payload();
@@ -110,6 +120,7 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
       outlet.publish(topic, *bytes);
     }
     ++generated;
+    runtime::fault_point("emulator.event");
     events_total.Increment();
     tracks_total.Increment(static_cast<double>(ev.tracks.size()));
     level_gauge.Set(state.level);
@@ -120,17 +131,22 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
     if ((i & 1023) == 0) outlet.drain_subscriptions();
   }
 
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!source_error.empty()) spdlog::error("emulator: {}", source_error);
+  const double seconds = std::chrono::duration<double>(Clock::now() - resumed).count();
+  // The run's events, with those an earlier incarnation sent: what the run's end waits for.
+  const uint64_t run_events = first + generated;
   outlet.publish_last(transport::kTopicHeartbeat,
                       assembly.end_of_run(!source_error.empty()       ? "failed"
                                           : runtime::stop_requested() ? "stopped"
                                                                       : "finished",
-                                          generated));
+                                          run_events));
 
   spdlog::info("emulator: {} events in {:.2f} s ({:.0f} events/s), dropped {} push / {} pub",
                generated, seconds, generated / std::max(seconds, 1e-9), outlet.push_dropped(),
                outlet.pub_dropped());
-  dev.finish({{"events_generated", generated},
+  dev.finish({{"events_generated", run_events},
+              {"events_sent_here", generated},
+              {"resumed_after", first},
               {"events_dropped", outlet.push_dropped()},
               {"pub_dropped", outlet.pub_dropped()},
               {"seconds", seconds}});
@@ -142,6 +158,7 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
 int main(int argc, char** argv) {
   emulator::OfflineOptions offline;
   std::string hepmc_file, hepmc_pileup_file;
+  uint64_t resume_after = 0;
   auto add_options = [&](CLI::App& app) {
     emulator::add_offline_options(app, &offline);
     app.add_option("--hepmc", hepmc_file,
@@ -149,6 +166,9 @@ int main(int argc, char** argv) {
     app.add_option("--hepmc-pileup", hepmc_pileup_file,
                    "pile-up drawn from this HepMC3 minimum-bias file (sets "
                    "emulator.hepmc_pileup_file)");
+    app.add_option("--resume-after", resume_after,
+                   "a restart: the run's first N events were sent before; send the rest, as an "
+                   "uninterrupted run would (l1t-chain --restart sets it)");
   };
   return device::run_main(
       argc, argv, "l1t-emulator: detector events with time-dependent degradation", add_options,
@@ -165,6 +185,6 @@ int main(int argc, char** argv) {
         // Each event's messages are built without sockets (event_assembly.h); this file is wiring.
         // Offline modes open no socket or metrics port, and a signal ends them at once.
         if (offline.active()) return emulator::run_offline(cfg, plan, offline);
-        return run_online(options, cfg, plan);
+        return run_online(options, cfg, plan, resume_after);
       });
 }

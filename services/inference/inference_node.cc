@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "common/physics/track_word.h"
+#include "common/runtime/fault_point.h"
 #include "common/trigger/event_features.h"
 
 namespace l1t::inference {
@@ -95,6 +96,8 @@ void InferenceNode::hold(const v1::ModelUpdate& update) {
 
 void InferenceNode::apply(trigger::CheckedModel checked) {
   const uint64_t version = checked.version;
+  // Checked and not yet in service: a crash here must leave the chain with the old weights.
+  runtime::fault_point("inference.swap");
   if (!live_.install(std::move(checked))) {
     spdlog::debug("inference: ignored weights v{}: v{} is in service", version, live_.version());
     return;

@@ -4,7 +4,9 @@
 
 #include "common/physics/features.h"
 #include "common/physics/track_word.h"
+#include "common/runtime/fault_point.h"
 #include "common/trigger/event_features.h"
+#include "common/trigger/label_draws.h"
 
 namespace l1t::labeller {
 
@@ -13,7 +15,6 @@ LabellerNode::LabellerNode(const config::LabellerSettings& settings, metrics::Me
     : settings_(settings),
       now_(std::move(now)),
       unmatched_timeout_(unmatched_timeout),
-      rng_(settings.seed),
       metrics_(m),
       labelled_events_total_(m.counter("l1t_labelled_events_total", "Events labelled")),
       labelled_tracks_total_(m.counter("l1t_labelled_tracks_total", "Tracks labelled")),
@@ -49,14 +50,14 @@ void LabellerNode::on_truth(const v1::Truth& truth) {
 }
 
 void LabellerNode::label(const v1::Event& ev, const v1::Truth& truth) {
-  // The draws (fraction first, then one per track only with noise) are in the order the
-  // labeller always made them, so a seed gives the same labels as before. The rate sample is
-  // skipped before any draw.
+  // The draws are the event's own (trigger::LabelDraws): the same labels whenever and by
+  // whichever incarnation it is labelled. The rate sample is skipped before any draw.
   if (truth.minimum_bias() && !settings_.label_minimum_bias) {
     ++skipped_minimum_bias_;
     return;
   }
-  if (uniform_(rng_) >= settings_.fraction) return;
+  trigger::LabelDraws draws(settings_.seed, ev.event_id());
+  if (!draws.labelled(settings_.fraction)) return;
   if (!physics::unpack_tracks(ev.track_words(), &tracks_) ||
       truth.origin().size() != tracks_.size()) {
     ++rejected_;
@@ -72,11 +73,12 @@ void LabellerNode::label(const v1::Event& ev, const v1::Truth& truth) {
   batch.mutable_features()->Add(features_.begin(), features_.end());
   for (size_t t = 0; t < tracks_.size(); ++t) {
     bool primary = truth.origin()[t] == static_cast<char>(physics::Origin::kPrimary);
-    if (settings_.label_noise > 0 && uniform_(rng_) < settings_.label_noise) primary = !primary;
+    if (draws.flipped(settings_.label_noise)) primary = !primary;
     batch.add_labels(primary ? 1.0f : 0.0f);
   }
   *batch.mutable_degradation() = ev.degradation();
   delayed_.push_back(std::move(d));
+  runtime::fault_point("labeller.label");  // a crash here loses the batches held back
   ++labelled_;
   labelled_events_total_.Increment();
   labelled_tracks_total_.Increment(static_cast<double>(tracks_.size()));

@@ -11,7 +11,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <random>
 #include <vector>
 
 #include "common/config/scenario.h"
@@ -27,7 +26,8 @@ class LabellerNode {
   using Clock = std::chrono::steady_clock;
   using Now = std::function<Clock::time_point()>;
 
-  // now is injected so that tests can step time; the random source is seeded from settings.seed.
+  // now is injected so that tests can step time; the draws are each event's own, from
+  // settings.seed and the event id (trigger::LabelDraws).
   LabellerNode(const config::LabellerSettings& settings, metrics::Metrics& m, Now now = Clock::now,
                Clock::duration unmatched_timeout = std::chrono::seconds(5));
 
@@ -71,8 +71,6 @@ class LabellerNode {
   config::LabellerSettings settings_;
   Now now_;
   Clock::duration unmatched_timeout_;
-  std::mt19937_64 rng_;
-  std::uniform_real_distribution<double> uniform_{0, 1};
   std::map<uint64_t, Pending> pending_;
   std::deque<Delayed> delayed_;
   transport::HeaderStamper stamp_{"labeller"};

@@ -9,6 +9,7 @@
 #include "common/hash/fnv1a.h"
 #include "common/nn/continual/continual_learner.h"
 #include "common/nn/training/adam.h"
+#include "common/runtime/fault_point.h"
 
 namespace l1t::trainer {
 namespace {
@@ -235,7 +236,9 @@ bool decode_checkpoint(std::string_view bytes, TrainerCheckpoint* c, std::string
 }
 
 bool write_checkpoint(const std::string& path, const TrainerCheckpoint& c, std::string* error) {
-  return files::write_atomically(path, encode_checkpoint(c), error);
+  // The fault tests kill the trainer here, its new checkpoint half written beside the old one.
+  return files::write_atomically(path, encode_checkpoint(c), error,
+                                 [] { runtime::fault_point("trainer.checkpoint"); });
 }
 
 bool read_checkpoint(const std::string& path, TrainerCheckpoint* c, std::string* error) {

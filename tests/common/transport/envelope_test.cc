@@ -34,6 +34,28 @@ TEST(EnvelopeTest, DecodeRejectsWrongTopicGarbageAndOtherSchemas) {
   EXPECT_EQ(decode("event", kTopicEvent, "", &out), Reject::kSchemaVersion);
 }
 
+TEST(EnvelopeTest, PeekHeaderReadsTheHeaderAloneOfAnyMessage) {
+  v1::Truth t;
+  HeaderStamper stamper("emulator");
+  stamper.stamp(t.mutable_header());
+  stamper.stamp(t.mutable_header());  // sequence 2
+  t.set_event_id(42);
+  t.set_origin(std::string(300, '\x01'));
+  v1::Header h;
+  ASSERT_TRUE(peek_header(t.SerializeAsString(), &h));
+  EXPECT_EQ(h.sender(), "emulator");
+  EXPECT_EQ(h.sequence(), 2u);
+  EXPECT_EQ(h.schema_version(), kSchemaVersion);
+  // No header first, a header cut short, a size beyond the payload: no header.
+  v1::Truth bare;
+  bare.set_event_id(7);
+  EXPECT_FALSE(peek_header(bare.SerializeAsString(), &h));
+  const std::string whole = t.SerializeAsString();
+  EXPECT_FALSE(peek_header(whole.substr(0, 5), &h));
+  EXPECT_FALSE(peek_header(std::string("\x0a\xff\xff\xff\x0f", 5), &h));
+  EXPECT_FALSE(peek_header("", &h));
+}
+
 TEST(EnvelopeTest, SequenceTrackerCountsGaps) {
   SequenceTracker t;
   EXPECT_EQ(t.observe(1), 0u);

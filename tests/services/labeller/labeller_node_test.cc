@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <string>
@@ -14,6 +15,7 @@
 #include "common/physics/features.h"
 #include "common/physics/track_word.h"
 #include "common/trigger/event_features.h"
+#include "common/trigger/label_draws.h"
 
 // The node's source is in the labeller's program, not in a library the tests link.
 
@@ -283,19 +285,18 @@ TEST_F(LabellerNodeTest, StatsHaveTheStatsFilesKeys) {
   EXPECT_EQ(stats.size(), 6u);
 }
 
-// Labels and the choice of events from a seed, with the draws made in the labeller's order:
-// one per complete event for the fraction, then one per track for the noise.
+// Labels and the choice of events from a seed, with each event's own draws: one for the
+// fraction, then one per track for the noise.
 std::vector<std::vector<float>> reference(uint64_t seed, double fraction, double noise,
                                           const std::vector<Sample>& samples) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> uniform(0, 1);
   std::vector<std::vector<float>> out;
   for (const auto& s : samples) {
-    if (uniform(rng) >= fraction) continue;
+    trigger::LabelDraws draws(seed, s.event.event_id());
+    if (!draws.labelled(fraction)) continue;
     std::vector<float> labels;
     for (char o : s.truth.origin()) {
       bool primary = o == static_cast<char>(physics::Origin::kPrimary);
-      if (noise > 0 && uniform(rng) < noise) primary = !primary;
+      if (draws.flipped(noise)) primary = !primary;
       labels.push_back(primary ? 1.0f : 0.0f);
     }
     out.push_back(labels);
@@ -329,6 +330,25 @@ TEST_F(LabellerNodeTest, TheSameSeedGivesTheSameLabels) {
   // Without noise there is only the fraction draw per event.
   auto d = make(settings(0.5, 0, 0, 11));
   EXPECT_EQ(run(d, samples), reference(11, 0.5, 0, samples));
+}
+
+// A restarted labeller that sees only the second half of the run labels those events as an
+// uninterrupted one does: the draws belong to the events, not to the process.
+TEST_F(LabellerNodeTest, ARestartedLabellerLabelsTheSameEventsTheSameWay) {
+  std::vector<Sample> samples;
+  for (uint64_t id = 1; id <= 80; ++id) samples.push_back(make_sample(id, 6));
+  auto whole = make(settings(0.4, 0, 0.3, 5));
+  const auto all = run(whole, samples);
+  const std::vector<Sample> second(samples.begin() + 40, samples.end());
+  auto restarted = make(settings(0.4, 0, 0.3, 5));
+  const auto tail = run(restarted, second);
+  ASSERT_FALSE(tail.empty());
+  ASSERT_LT(tail.size(), all.size());
+  EXPECT_TRUE(std::equal(tail.begin(), tail.end(), all.end() - static_cast<long>(tail.size())));
+  uint64_t expected = 0;
+  for (const auto& s : second)
+    expected += trigger::labels_event(5, 0.4, false, s.event.event_id(), false);
+  EXPECT_EQ(tail.size(), expected);
 }
 
 }  // namespace
