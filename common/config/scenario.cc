@@ -68,6 +68,7 @@ void read_emulator(Section s, EmulatorSettings* e) {
   check(e->beam_sigma_z_cm > 0, s, "beam_sigma_z_cm", "must be > 0");
   s.get("hepmc_file", &e->hepmc_file);
   s.get("hepmc_pileup_file", &e->hepmc_pileup_file);
+  s.get("progress_file", &e->progress_file);
   s.finish();
 }
 

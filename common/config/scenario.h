@@ -43,6 +43,10 @@ struct EmulatorSettings {
   // Pile-up interactions drawn from this HepMC3 ASCII file (minimum bias), read whole at start;
   // empty: the built-in Tsallis model.
   std::string hepmc_pileup_file = "";
+  // Where the emulator records, once a second, how many of the run's events it has sent; one
+  // that starts and finds the file goes on after them (a container restarted by its restart
+  // policy). Empty: none (l1t-chain --restart tells a restarted emulator where to go on).
+  std::string progress_file = "";
 };
 
 // The staircase of degradation levels (events_per_level events each). A level has a smear and

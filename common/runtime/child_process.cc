@@ -1,7 +1,7 @@
 #include "common/runtime/child_process.h"
 
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,13 +29,6 @@ bool ChildProcess::start(const std::vector<std::string>& argv, const std::string
     return false;
   }
   code_.reset();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (!log_path.empty()) {
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  }
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -43,11 +36,51 @@ bool ChildProcess::start(const std::vector<std::string>& argv, const std::string
   for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
   for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
-  const int rc = posix_spawn(&pid_, argv[0].c_str(), &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    *error = "cannot start " + argv[0] + ": " + std::strerror(rc);
+  // The child tells why it could not exec through this pipe; a successful exec closes it.
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    *error = "cannot start " + argv[0] + ": " + std::strerror(errno);
+    return false;
+  }
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {  // only async-signal-safe calls from here to exec
+    ::close(report[0]);
+    // A child goes when its launcher does, even one killed with SIGKILL: no orphans. (The
+    // signal comes when the thread that started it ends: launchers start from their main
+    // thread.)
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);
+    int err = 0;
+    if (!log_path.empty()) {
+      const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd < 0 || ::dup2(fd, STDOUT_FILENO) < 0 || ::dup2(fd, STDERR_FILENO) < 0) err = errno;
+    }
+    if (err == 0) {
+      ::execve(args[0], args.data(), envp.data());
+      err = errno;
+    }
+    (void)!::write(report[1], &err, sizeof err);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  if (pid < 0) {
+    *error = "cannot start " + argv[0] + ": " + std::strerror(errno);
+    ::close(report[0]);
+    return false;
+  }
+  int err = 0;
+  ssize_t n;
+  do {
+    n = ::read(report[0], &err, sizeof err);
+  } while (n < 0 && errno == EINTR);
+  ::close(report[0]);
+  pid_ = pid;
+  if (n == static_cast<ssize_t>(sizeof err)) {
+    reap(true);
     pid_ = -1;
+    code_.reset();
+    *error = "cannot start " + argv[0] + ": " + std::strerror(err);
     return false;
   }
   return true;

@@ -1,5 +1,6 @@
 // A child OS process started by a launcher: its output goes to a log file, and it is stopped
-// with SIGTERM (drain and exit 0), then SIGKILL if it does not stop in time.
+// with SIGTERM (drain and exit 0), then SIGKILL if it does not stop in time. It gets SIGTERM
+// too when its launcher dies, however it dies (PR_SET_PDEATHSIG).
 #pragma once
 
 #include <sys/types.h>

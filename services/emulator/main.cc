@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "common/config/physics_settings.h"
@@ -36,6 +37,26 @@ namespace {
 
 // The live stream: every event of the run plan, PUSHed to the inference nodes and published
 // with its truth, then the end-of-run heartbeat.
+// The events of this run (scenario, length) an earlier incarnation recorded as sent in its
+// progress file; 0 when there is none, or it is of another run or unreadable.
+uint64_t sent_before(const std::string& path, const std::string& scenario, uint64_t total) {
+  nlohmann::json p;
+  if (!std::filesystem::exists(path)) return 0;
+  if (!runtime::read_json_file(path, &p) || !p.is_object()) {
+    spdlog::warn("emulator: cannot read the progress file {}; starting from the first event", path);
+    return 0;
+  }
+  const auto& sent = p["events_sent"];
+  if (p.value("scenario", nlohmann::json()) != scenario ||
+      p.value("run_events", nlohmann::json()) != total || !sent.is_number_unsigned() ||
+      sent.get<uint64_t>() > total) {
+    spdlog::warn("emulator: {} is of another run; starting from the first event", path);
+    return 0;
+  }
+  spdlog::info("emulator: {} says {} events of this run were sent", path, sent.get<uint64_t>());
+  return sent.get<uint64_t>();
+}
+
 // resume_after: the run's first events already sent by an earlier incarnation (a restart).
 int run_online(const runtime::ProcessOptions& options, const config::Scenario& cfg,
                const config::RunPlan& plan, uint64_t resume_after) {
@@ -88,6 +109,20 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
   uint64_t generated = 0;
   std::string source_error;  // a bad HepMC3 record stops the run
 
+  // Where to go on: l1t-chain says (the last event its monitor saw), else the progress file
+  // of an earlier incarnation of this run, if there is one.
+  const std::string& progress = cfg.emulator.progress_file;
+  if (resume_after == 0 && !progress.empty()) {
+    resume_after = sent_before(progress, cfg.name, total);
+  }
+  auto record_progress = [&](uint64_t sent) {
+    if (!progress.empty() &&
+        !runtime::write_json_file(
+            progress, {{"scenario", cfg.name}, {"run_events", total}, {"events_sent", sent}})) {
+      spdlog::warn("emulator: cannot write {}", progress);
+    }
+  };
+  auto next_progress = Clock::now() + std::chrono::seconds(1);
   // A restart runs the generator through the events sent before, unsent, so that the events
   // from here on are those of an uninterrupted run (one random stream for the whole run).
   const uint64_t first = std::min(resume_after, total);
@@ -129,12 +164,17 @@ int run_online(const runtime::ProcessOptions& options, const config::Scenario& c
     ps_z_loss_gauge.Set(state.tracker.ps_z_loss_fraction);
     bad_strip_gauge.Set(state.tracker.bad_strip_fraction);
     if ((i & 1023) == 0) outlet.drain_subscriptions();
+    if ((i & 63) == 0 && Clock::now() >= next_progress) {
+      record_progress(i + 1);
+      next_progress += std::chrono::seconds(1);
+    }
   }
 
   if (!source_error.empty()) spdlog::error("emulator: {}", source_error);
   const double seconds = std::chrono::duration<double>(Clock::now() - resumed).count();
   // The run's events, with those an earlier incarnation sent: what the run's end waits for.
   const uint64_t run_events = first + generated;
+  record_progress(run_events);
   outlet.publish_last(transport::kTopicHeartbeat,
                       assembly.end_of_run(!source_error.empty()       ? "failed"
                                           : runtime::stop_requested() ? "stopped"

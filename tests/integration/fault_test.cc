@@ -6,16 +6,21 @@
 // checkpoint and the capture file are readable after the kill.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+#include <zmq.hpp>
 
 #include "common/capture/capture_reader.h"
+#include "common/runtime/fault_point.h"
 #include "services/trainer/trainer_checkpoint.h"
 #include "tests/support/service_process.h"
 
@@ -251,6 +256,80 @@ TEST(FaultTest, AStuckCaptureTapLosesItsOwnCopiesCountedAndNoOneElseLosesAnythin
               static_cast<unsigned long long>(rss_before),
               static_cast<unsigned long long>(rss_peak),
               static_cast<unsigned long long>(u(c, "sequence_missed")));
+}
+
+// An inference node's PULL that takes every event and drops it, so that a paced emulator does
+// not wait on a missing peer.
+struct EventSink {
+  explicit EventSink(const std::string& endpoint) {
+    testing::secure_client(pull, "inference", "events");
+    pull.set(zmq::sockopt::rcvtimeo, 50);
+    pull.connect(endpoint);
+    thread = std::thread([this] {
+      zmq::message_t m;
+      while (!stop) (void)pull.recv(m);
+    });
+  }
+  ~EventSink() {
+    stop = true;
+    thread.join();
+  }
+  zmq::context_t ctx;
+  zmq::socket_t pull{ctx, zmq::socket_type::pull};
+  std::atomic<bool> stop{false};
+  std::thread thread;
+};
+
+// Under compose no supervisor knows where the run was: the emulator's own progress file does.
+TEST(FaultTest, AnEmulatorStartedAgainByItsRestartPolicyGoesOnFromItsProgressFile) {
+  const std::string dir = testing::temp_dir("fault-progress");
+  const std::string progress = dir + "/progress.json";
+  // 4,400 events at 1 kHz, nobody listening (paced pushes without a peer drop, counted).
+  const std::vector<std::string> sets = {
+      "degradation.events_per_level=400",   "emulator.rate_hz=1000",
+      "emulator.progress_file=" + progress, "endpoints.events=tcp://127.0.0.1:*",
+      "endpoints.truth=tcp://127.0.0.1:*",  "metrics.emulator=0"};
+  {
+    ::setenv(runtime::kKillAtVariable, "emulator.event:2500", 1);
+    testing::Service first("emulator");
+    first.start(sets, dir);
+    ::unsetenv(runtime::kKillAtVariable);
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    EventSink sink(first.endpoint("events"));
+    const auto code = first.child.wait_for(std::chrono::seconds(60));
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 128 + SIGKILL);
+  }
+  json p;
+  ASSERT_TRUE(runtime::read_json_file(progress, &p));
+  const uint64_t sent = p["events_sent"].get<uint64_t>();
+  EXPECT_GE(sent, 1000u);  // written once a second
+  EXPECT_LE(sent, 2500u);
+  EXPECT_EQ(p["run_events"].get<uint64_t>(), 4400u);
+
+  testing::Service second("emulator");
+  second.start(sets, dir);
+  std::optional<EventSink> sink(second.endpoint("events"));
+  const auto code = second.child.wait_for(std::chrono::seconds(60));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+  const json stats = second.stats();
+  EXPECT_EQ(stats["resumed_after"].get<uint64_t>(), sent);
+  EXPECT_EQ(stats["events_sent_here"].get<uint64_t>(), 4400u - sent);
+  ASSERT_TRUE(runtime::read_json_file(progress, &p));
+  EXPECT_EQ(p["events_sent"].get<uint64_t>(), 4400u);
+
+  // A progress file of another run, or not JSON, is no reason to skip events: from the first.
+  for (const std::string& bad :
+       std::vector<std::string>{R"({"scenario": "other", "run_events": 4400, "events_sent": 9})",
+                                std::string("\x00garbage", 8)}) {
+    std::ofstream(progress) << bad;
+    testing::Service third("emulator");
+    third.start(sets, dir);
+    EventSink third_sink(third.endpoint("events"));
+    ASSERT_TRUE(third.child.wait_for(std::chrono::seconds(60)).has_value());
+    EXPECT_EQ(third.stats()["resumed_after"].get<uint64_t>(), 0u) << bad;
+  }
 }
 
 TEST(FaultTest, WithoutRestartADeathEndsTheRunAndSaysWhich) {

@@ -40,6 +40,7 @@ struct Service {
   void start(const std::vector<std::string>& overrides, const std::string& work_dir) {
     dir = work_dir;
     const std::string ready_file = dir + "/" + name + ".ready.json";
+    std::filesystem::remove(ready_file);  // a killed earlier run's would be read as this one's
     std::vector<std::string> argv{binary("l1t-" + name),
                                   "--config",
                                   default_config(),
