@@ -31,6 +31,7 @@ void read_endpoints(Section s, Endpoints* e) {
                             {"truth", &e->truth},
                             {"decisions", &e->decisions},
                             {"labels", &e->labels},
+                            {"accepts", &e->accepts},
                             {"weights", &e->weights},
                             {"control", &e->control}}) {
     s.get(key, field);
@@ -273,6 +274,51 @@ void read_labeller(Section s, LabellerSettings* l) {
   s.get("label_noise", &l->label_noise);
   check(l->label_noise >= 0 && l->label_noise < 0.5, s, "label_noise", "must be in [0, 0.5)");
   s.get("label_minimum_bias", &l->label_minimum_bias);
+  s.get("mode", &l->mode);
+  check(one_of(l->mode, {"truth", "scouting", "offline"}), s, "mode",
+        "must be one of: truth, scouting, offline (got '" + l->mode + "')");
+  s.get("delay_exp_ms", &l->delay_exp_ms);
+  check(l->delay_exp_ms >= 0 && l->delay_exp_ms < 1e9, s, "delay_exp_ms", "must be in [0, 1e9)");
+  s.get("delivery", &l->delivery);
+  check(one_of(l->delivery, {"continuous", "end_of_fill"}), s, "delivery",
+        "must be one of: continuous, end_of_fill (got '" + l->delivery + "')");
+  Section r = s.child("reconstruction");
+  physics::OfflineReconstruction& rec = l->reconstruction;
+  r.get("z0_resolution_cm", &rec.z0_resolution_cm);
+  check(rec.z0_resolution_cm > 0 && rec.z0_resolution_cm < 1, r, "z0_resolution_cm",
+        "must be in (0, 1)");
+  r.get("z0_scattering_cm_gev", &rec.z0_scattering_cm_gev);
+  check(rec.z0_scattering_cm_gev >= 0 && rec.z0_scattering_cm_gev < 1, r, "z0_scattering_cm_gev",
+        "must be in [0, 1)");
+  r.get("vertex_window_cm", &rec.vertex_window_cm);
+  check(rec.vertex_window_cm > 0 && rec.vertex_window_cm < 5, r, "vertex_window_cm",
+        "must be in (0, 5)");
+  r.get("association_sigmas", &rec.association_sigmas);
+  check(rec.association_sigmas > 0 && rec.association_sigmas < 100, r, "association_sigmas",
+        "must be in (0, 100)");
+  r.finish();
+  s.finish();
+}
+
+void read_drift(Section s, drift::WatchSettings* d) {
+  for (auto [key, field] : {std::pair{"reference_events", &d->reference_events},
+                            {"window_events", &d->window_events},
+                            {"tracks_per_event", &d->tracks_per_event},
+                            {"block_events", &d->block_events}}) {
+    s.get(key, field);
+    check(*field >= 1 && *field <= 1000000, s, key, "must be in [1, 1000000]");
+  }
+  check(d->reference_events >= 2 * d->block_events, s, "reference_events",
+        "must be at least two blocks (2 x block_events)");
+  s.get("false_alarm_events", &d->false_alarm_events);
+  check(d->false_alarm_events >= 100 * static_cast<double>(d->block_events) &&
+            d->false_alarm_events <= 1e9,
+        s, "false_alarm_events", "must be in [100 x block_events, 1e9]");
+  s.get("detectors", &d->detectors);
+  for (const std::string& name : d->detectors) {
+    check(one_of(name, {"page_hinkley", "adwin"}), s, "detectors",
+          "must list page_hinkley and/or adwin (got '" + name + "')");
+  }
   s.finish();
 }
 
@@ -423,6 +469,7 @@ bool read_scenario(const std::string& yaml_text, const std::vector<std::string>&
   read_labeller(top.child("labeller"), &s.labeller);
   read_trainer(top.child("trainer"), &s.trainer);
   read_ceiling(top.child("ceiling"), &s.ceiling);
+  read_drift(top.child("drift"), &s.drift);
   read_limits(top.child("limits"), &s.limits);
   read_security(top.child("security"), &s.security);
   top.child("timeline");  // marks the key as known; parsed by its own reader below

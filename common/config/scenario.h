@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "common/drift/watch_settings.h"
 #include "common/physics/event_generator.h"
+#include "common/physics/offline_labels.h"
 #include "common/physics/timeline.h"
 #include "common/physics/tracker_degradation.h"
 
@@ -18,7 +20,9 @@ struct Endpoints {
   std::string truth = "tcp://127.0.0.1:5551";      // emulator XPUB (bind): events + truth
   std::string decisions = "tcp://127.0.0.1:5552";  // monitor SUB (bind) <- inference XPUB
   std::string labels = "tcp://127.0.0.1:5553";     // trainer PULL (bind) <- labeller PUSH
-  std::string weights = "tcp://127.0.0.1:5554";    // trainer XPUB (bind) -> inference SUB
+  // labeller SUB (bind) <- inference XPUB: each decision's accept, for labeller.mode offline.
+  std::string accepts = "tcp://127.0.0.1:5556";
+  std::string weights = "tcp://127.0.0.1:5554";  // trainer XPUB (bind) -> inference SUB
   // Trainer ROUTER (bind) <- inference DEALERs and operators: snapshot requests, drift alarms,
   // heartbeats, rollbacks. Also read from the old key endpoints.snapshot.
   std::string control = "tcp://127.0.0.1:5555";
@@ -112,14 +116,29 @@ struct InferenceSettings {
   double heartbeat_s = 1.0;         // heartbeats (with the current fill) to the trainer
 };
 
+// Which events get labels, and what the labels are (trigger::LabelMode):
+//   truth:    a random `fraction` of the signal events, labelled with the generator's truth (the
+//             seed study's labels; minimum bias only with label_minimum_bias);
+//   scouting: every round(1/fraction)-th event, both samples, unbiased (L1 scouting's prescaled
+//             stream), labelled by offline-like reconstruction (physics/offline_labels.h);
+//   offline:  a random `fraction` of the events the trigger accepted, both samples: what offline
+//             reconstruction sees, biased by the live model's own decisions; reconstructed
+//             labels too. Needs the inference nodes' accepts (endpoints.accepts).
 struct LabellerSettings {
   uint64_t seed = 2;
-  double fraction = 0.2;     // fraction of events labelled
-  int delay_ms = 100;        // how late labels arrive
+  std::string mode = "truth";
+  double fraction = 0.2;  // see mode
+  // How late labels arrive: delay_ms plus an exponential of mean delay_exp_ms, per event.
+  int delay_ms = 100;
+  double delay_exp_ms = 0;
+  // "continuous": each event when its delay has passed; "end_of_fill": all of a fill's events
+  // once the next fill has begun (the between-fill calibration), then the delay.
+  std::string delivery = "continuous";
   double label_noise = 0.0;  // probability that a label is flipped (imperfect reconstruction)
-  // Minimum-bias events (the trigger's rate sample) are not labelled unless this is set:
-  // offline labels come from the signal sample the model is trained for.
+  // Minimum-bias events (the trigger's rate sample) are not labelled in truth mode unless this is
+  // set: the seed study's labels come from the signal sample the model is trained for.
   bool label_minimum_bias = false;
+  physics::OfflineReconstruction reconstruction;  // labeller.reconstruction.*
 };
 
 // l1t-chain's ceiling (`ceiling:`): per level, a model of the deployed architecture trained
@@ -206,6 +225,7 @@ struct Scenario {
   LabellerSettings labeller;
   TrainerSettings trainer;
   CeilingSettings ceiling;
+  drift::WatchSettings drift;  // the inference node's drift statistics and detectors
   Limits limits;
   Security security;
 };

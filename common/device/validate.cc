@@ -59,6 +59,17 @@ bool validate(const v1::Truth& m, const config::Limits& limits, Refusal* out) {
     }
   }
   if (!std::isfinite(m.pv_z0())) return refuse(out, "truth", "pv_z0 is not finite");
+  if (m.track_true_z0_size() != 0 &&
+      static_cast<size_t>(m.track_true_z0_size()) != m.origin().size()) {
+    return refuse(out, "truth",
+                  "track_true_z0 has " + std::to_string(m.track_true_z0_size()) + " entries for " +
+                      std::to_string(m.origin().size()) + " tracks");
+  }
+  for (float z : m.track_true_z0()) {  // NaN: a fake, no true vertex
+    if (std::isinf(z) || std::abs(z) > 1000) {
+      return refuse(out, "truth", "track_true_z0 " + std::to_string(z) + " is not a z in cm");
+    }
+  }
   return degradation_ok(m.degradation(), out);
 }
 
@@ -66,6 +77,9 @@ bool validate(const v1::Decision& m, const config::Limits& limits, Refusal* out)
   if (!tracks_ok(static_cast<uint64_t>(std::max(m.score_live_size(), m.score_frozen_size())),
                  limits, "scores", out)) {
     return false;
+  }
+  if (m.last_drift_alarm().size() > 64) {
+    return refuse(out, "decision", "last_drift_alarm is longer than 64 bytes");
   }
   return degradation_ok(m.degradation(), out);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <utility>
 
@@ -134,6 +135,7 @@ void EventGenerator::add_particle(double pt, double eta, double phi, double z, O
   if (truth_) truth_->particles.back().track = static_cast<int32_t>(ev->tracks.size());
   ev->tracks.push_back(t);
   ev->origin.push_back(origin);
+  ev->true_z0.push_back(static_cast<float>(z));
 }
 
 bool EventGenerator::smear_and_accept(Track& t, double eta) {
@@ -260,6 +262,7 @@ void EventGenerator::add_fakes(GeneratedEvent* ev) {
     if (additive_smear_ != 0 && !smear_and_accept(t, t.eta())) continue;
     ev->tracks.push_back(t);
     ev->origin.push_back(Origin::kFake);
+    ev->true_z0.push_back(std::numeric_limits<float>::quiet_NaN());
   }
 }
 
@@ -281,6 +284,7 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
   event_crossings_ = 0;
   out->tracks.clear();
   out->origin.clear();
+  out->true_z0.clear();
   const double beam_z = cfg_.beam_sigma_z_cm * gauss(rng_);
   out->pv_z0 = beam_z;
   out->minimum_bias = false;
@@ -314,6 +318,7 @@ void EventGenerator::next(const DegradationState& state, GeneratedEvent* out,
     const size_t j = uniform_index(shuffle_rng_, static_cast<uint32_t>(i));
     std::swap(out->tracks[i - 1], out->tracks[j]);
     std::swap(out->origin[i - 1], out->origin[j]);
+    std::swap(out->true_z0[i - 1], out->true_z0[j]);
     if (truth_) std::swap(held[i - 1], held[j]);
   }
   if (truth_) {
@@ -335,6 +340,7 @@ GeneratedEvent EventGenerator::next(const DegradationState& state) {
   GeneratedEvent ev;
   ev.tracks.reserve(400);
   ev.origin.reserve(400);
+  ev.true_z0.reserve(400);
   next(state, &ev);
   return ev;
 }

@@ -56,6 +56,7 @@ struct DegradationState {
 struct GeneratedEvent {
   std::vector<Track> tracks;   // digitised to L1 track-word precision
   std::vector<Origin> origin;  // truth, one per track
+  std::vector<float> true_z0;  // truth, one per track: its interaction's z [cm], NaN for fakes
   double pv_z0 = 0;            // true primary-vertex z [cm]
   // The primary vertex is one more minimum-bias interaction, no hard scatter: the trigger's
   // rate sample (GeneratorConfig::hard_scatter_fraction).

@@ -37,6 +37,11 @@ void DecisionMonitor::on_truth(const v1::Truth& truth) {
 }
 
 void DecisionMonitor::on_decision(const v1::Decision& decision) {
+  if (drift_alarms_.size() < 256 || drift_alarms_.count(decision.node()) > 0) {
+    uint64_t& alarms = drift_alarms_[decision.node()];
+    if (decision.drift_alarms() > alarms) last_drift_alarm_ = decision.last_drift_alarm();
+    alarms = std::max(alarms, decision.drift_alarms());
+  }
   // A second decision on one event (it was sent twice, around an emulator restart): the first
   // one counts.
   if (version_of_event_.count(decision.event_id()) != 0) {
@@ -235,6 +240,12 @@ double DecisionMonitor::latency_quantile(double q) const {
   const size_t k = std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()));
   std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
   return sorted[k];
+}
+
+uint64_t DecisionMonitor::drift_alarms() const {
+  uint64_t sum = 0;
+  for (const auto& [node, alarms] : drift_alarms_) sum += alarms;
+  return sum;
 }
 
 }  // namespace l1t::trigger

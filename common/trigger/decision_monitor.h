@@ -91,6 +91,10 @@ class DecisionMonitor {
   // Recent joined events only (for progress lines): accuracy of live and frozen model.
   std::pair<double, double> rolling_accuracy() const;
   uint64_t latest_version() const { return latest_version_; }
+  // The inference nodes' label-free drift alarms (Decision.drift_alarms, summed over nodes)
+  // and the latest one named ("detector/signal"), for progress lines.
+  uint64_t drift_alarms() const;
+  const std::string& last_drift_alarm() const { return last_drift_alarm_; }
   const std::vector<uint64_t>& versions_seen() const { return versions_seen_; }
   // Decided events in id order whose neighbour across a version change is missing.
   uint64_t events_missing_around_swaps() const;
@@ -143,6 +147,8 @@ class DecisionMonitor {
   size_t latency_next_ = 0;
   uint64_t missing_forgotten_ = 0;  // events_missing_around_swaps() of pruned events
   uint64_t latest_version_ = 0;
+  std::map<std::string, uint64_t> drift_alarms_;  // by node, at most kMaxNodes
+  std::string last_drift_alarm_;
   uint64_t joined_ = 0, decisions_ = 0, mismatched_ = 0, unmatched_ = 0, duplicates_ = 0;
 };
 

@@ -1,5 +1,8 @@
 #include "common/trigger/label_draws.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace l1t::trigger {
 
 namespace {
@@ -20,10 +23,37 @@ bool LabelDraws::labelled(double fraction) { return uniform_(rng_) < fraction; }
 
 bool LabelDraws::flipped(double noise) { return noise > 0 && uniform_(rng_) < noise; }
 
-bool labels_event(uint64_t seed, double fraction, bool label_minimum_bias, uint64_t event_id,
-                  bool minimum_bias) {
-  if (minimum_bias && !label_minimum_bias) return false;
-  return LabelDraws(seed, event_id).labelled(fraction);
+double LabelDraws::exponential(double mean) {
+  return mean > 0 ? std::exponential_distribution<double>(1 / mean)(rng_) : 0;
+}
+
+std::optional<LabelMode> parse_label_mode(std::string_view name) {
+  if (name == "truth") return LabelMode::kTruth;
+  if (name == "scouting") return LabelMode::kScouting;
+  if (name == "offline") return LabelMode::kOffline;
+  return std::nullopt;
+}
+
+bool labels_event(const LabelSampling& s, LabelDraws& draws, uint64_t event_id, bool minimum_bias,
+                  bool accepted) {
+  const bool drawn = draws.labelled(s.fraction);
+  switch (s.mode) {
+    case LabelMode::kTruth:
+      return drawn && (!minimum_bias || s.label_minimum_bias);
+    case LabelMode::kScouting: {
+      // A prescale counts crossings, not a random draw: exactly one in every `prescale`.
+      const auto prescale = static_cast<uint64_t>(std::max(1.0, std::round(1 / s.fraction)));
+      return event_id % prescale == 0;
+    }
+    case LabelMode::kOffline:
+      return accepted && drawn;
+  }
+  return false;
+}
+
+bool labels_event(const LabelSampling& s, uint64_t event_id, bool minimum_bias, bool accepted) {
+  LabelDraws draws(s.seed, event_id);
+  return labels_event(s, draws, event_id, minimum_bias, accepted);
 }
 
 }  // namespace l1t::trigger

@@ -22,13 +22,24 @@ void LossBook::on_truth(const v1::Truth& t) {
   seen_[id] = true;
   ++events_seen_;
   last_id_ = std::max(last_id_, id);
-  if (trigger::labels_event(labeller_.seed, labeller_.fraction, labeller_.label_minimum_bias, id,
-                            t.minimum_bias())) {
+  if (sampling_.mode != trigger::LabelMode::kOffline &&
+      trigger::labels_event(sampling_, id, t.minimum_bias(), false)) {
     label_rows_expected_ += static_cast<uint64_t>(t.origin().size());
   }
 }
 
 void LossBook::on_decision(const v1::Decision& d) {
+  // Offline labels follow the trigger: counted from each event's first decision.
+  const uint64_t id = d.event_id();
+  if (sampling_.mode == trigger::LabelMode::kOffline && id < kMaxEventId) {
+    if (id >= decided_.size()) decided_.resize(std::max<uint64_t>(id + 1, 2 * decided_.size()));
+    if (!decided_[id]) {
+      decided_[id] = true;
+      if (trigger::labels_event(sampling_, id, false, d.accept())) {
+        label_rows_expected_ += static_cast<uint64_t>(d.score_live_size());
+      }
+    }
+  }
   if (version_of_node_.size() >= 256 && version_of_node_.count(d.node()) == 0) return;
   uint64_t& latest = version_of_node_[d.node()];
   if (d.model_version() < latest) ++versions_back_;

@@ -12,13 +12,15 @@
 #include <vector>
 
 #include "common/config/scenario.h"
+#include "common/trigger/label_sampling.h"
 #include "l1t/v1/messages.pb.h"
 
 namespace l1t::chain {
 
 class LossBook {
  public:
-  explicit LossBook(const config::LabellerSettings& labeller) : labeller_(labeller) {}
+  explicit LossBook(const config::LabellerSettings& labeller)
+      : sampling_(trigger::label_sampling(labeller)) {}
 
   void on_truth(const v1::Truth& truth);
   void on_decision(const v1::Decision& decision);
@@ -35,8 +37,9 @@ class LossBook {
   nlohmann::json json(uint64_t planned, uint64_t decided, uint64_t learnt) const;
 
  private:
-  config::LabellerSettings labeller_;
-  std::vector<bool> seen_;  // by event id: about 1 bit per event of the run
+  trigger::LabelSampling sampling_;
+  std::vector<bool> seen_;     // by event id: about 1 bit per event of the run
+  std::vector<bool> decided_;  // the same for decisions (offline labels only)
   uint64_t last_id_ = 0, events_seen_ = 0, label_rows_expected_ = 0, versions_back_ = 0;
   uint64_t out_of_range_ = 0;
   std::map<std::string, uint64_t> version_of_node_;  // a few nodes

@@ -20,6 +20,7 @@
 #include "common/transport/envelope.h"
 #include "common/trigger/decision_monitor.h"
 #include "services/chain/ceiling_report.h"
+#include "services/chain/drift_report.h"
 #include "services/chain/launcher.h"
 #include "services/chain/loss_book.h"
 #include "services/chain/summary.h"
@@ -208,20 +209,29 @@ int main(int argc, char** argv) {
     finished_with = beat.messages_out();
     t_finished = Clock::now();
   });
-  if (!launcher.start(inference,
-                      {"endpoints.events=" + ee["events"].get<std::string>(),
-                       "endpoints.weights=" + te["weights"].get<std::string>(),
-                       "endpoints.control=" + te["control"].get<std::string>(),
-                       "endpoints.decisions=" + decisions_ep, "inference.min_subscribers=1",
-                       metrics_port("inference", cfg.metrics.inference)},
-                      &error)) {
-    return fail(error);
-  }
+  // The labeller before the inference node: offline labels need its accepts endpoint.
   if (!launcher.start(labeller,
                       {"endpoints.truth=" + ee["truth"].get<std::string>(),
                        "endpoints.labels=" + te["labels"].get<std::string>(),
+                       any("endpoints.accepts", cfg.endpoints.accepts),
                        metrics_port("labeller", cfg.metrics.labeller)},
                       &error)) {
+    return fail(error);
+  }
+  std::string accepts_ep = cfg.endpoints.accepts;
+  if (labeller.ready["endpoints"].contains("accepts")) {
+    accepts_ep = labeller.ready["endpoints"]["accepts"].get<std::string>();
+    labeller.restart_sets = labeller.sets;
+    labeller.restart_sets.push_back("endpoints.accepts=" + accepts_ep);
+  }
+  if (!launcher.start(
+          inference,
+          {"endpoints.events=" + ee["events"].get<std::string>(),
+           "endpoints.weights=" + te["weights"].get<std::string>(),
+           "endpoints.control=" + te["control"].get<std::string>(),
+           "endpoints.decisions=" + decisions_ep, "endpoints.accepts=" + accepts_ep,
+           "inference.min_subscribers=1", metrics_port("inference", cfg.metrics.inference)},
+          &error)) {
     return fail(error);
   }
   if (!o.capture.empty()) {
@@ -259,11 +269,14 @@ int main(int argc, char** argv) {
               const auto& cur = monitor.current_level();
               std::printf(
                   "[%6.1f s] %7llu/%llu events  %6.0f ev/s  level %2u smear %4.1f%% tracker %s  "
-                  "model v%-3llu acc live %.4f frozen %.4f\n",
+                  "model v%-3llu acc live %.4f frozen %.4f  drift alarms %llu%s%s\n",
                   elapsed, static_cast<unsigned long long>(monitor.joined()),
                   static_cast<unsigned long long>(expected), rate, cur ? cur->level : 0,
                   cur ? 100 * cur->smear : 0.0, cur ? cur->tracker.c_str() : "none",
-                  static_cast<unsigned long long>(monitor.latest_version()), acc_live, acc_frozen);
+                  static_cast<unsigned long long>(monitor.latest_version()), acc_live, acc_frozen,
+                  static_cast<unsigned long long>(monitor.drift_alarms()),
+                  monitor.last_drift_alarm().empty() ? "" : " last ",
+                  monitor.last_drift_alarm().c_str());
               std::fflush(stdout);
             });
   // Checked after every turn of the loop: a process died, the run is over, or it took too long.
@@ -353,6 +366,8 @@ int main(int argc, char** argv) {
   summary["faults"].update(losses.json(expected, monitor.joined() + monitor.mismatched(),
                                        trainer.stats.value("samples_seen", uint64_t{0})));
   summary["faults"]["duplicates_ignored"] = monitor.duplicates();
+  chain::add_drift(inference.stats, &summary);
+  summary["labels"] = labeller.stats.value("labels", json::object());
   // The ceiling of the plan's levels; a replay's levels are the capture's, not the plan's.
   if (cfg.ceiling.enabled && o.replay.empty() && !failed) {
     json ceiling;

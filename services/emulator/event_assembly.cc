@@ -45,6 +45,9 @@ void EventAssembly::assemble(uint64_t index, const config::EventConditions& at,
     truth_.add_track_pt(static_cast<float>(t.pt()));
     truth_.add_track_phi(static_cast<float>(t.phi0));
   }
+  if (ev.true_z0.size() == ev.tracks.size()) {
+    truth_.mutable_track_true_z0()->Add(ev.true_z0.begin(), ev.true_z0.end());
+  }
   truth_.set_minimum_bias(ev.minimum_bias);
   truth_.SerializeToString(&truth_payload_);
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 #include "common/physics/track_word.h"
@@ -40,7 +41,8 @@ InferenceNode::InferenceNode(const config::InferenceSettings& settings, metrics:
       refused_total_(
           m.counter("l1t_model_updates_total", "Weight updates", {{"result", "refused"}})),
       held_total_(m.counter("l1t_model_updates_total", "Weight updates", {{"result", "held"}})),
-      alarms_total_(m.counter("l1t_drift_alarms_total", "Drift alarms sent to the trainer")),
+      alarms_total_(m.counter("l1t_drift_alarms_total", "Drift alarms raised",
+                              {{"detector", "cusum"}, {"signal", "primary_fraction"}})),
       drift_gauge_(m.gauge("l1t_drift_cusum",
                            "Drift CUSUM of the live model's primary-track "
                            "fraction, in reference sigmas")),
@@ -50,7 +52,8 @@ InferenceNode::InferenceNode(const config::InferenceSettings& settings, metrics:
                metrics::latency_buckets()),
       stamp_(settings.node),
       control_stamp_(settings.node),
-      drift_(drift_config(settings)) {}
+      drift_(drift_config(settings)),
+      drift_series_(m) {}
 
 void InferenceNode::on_model(const v1::ModelUpdate& update, Source source) {
   std::string why;
@@ -189,6 +192,12 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
     }
   }
   if (n > 0) watch_drift(static_cast<double>(primary_live) / static_cast<double>(n), event.fill());
+  live_scores_.resize(n);
+  const float lsb = std::ldexp(1.0f, -live_.output_frac_bits());
+  for (size_t t = 0; t < n; ++t)
+    live_scores_[t] = static_cast<float>(decision_.score_live(t)) * lsb;
+  watch_.observe({event.event_id(), live_.version(), event.degradation().level(), features_,
+                  live_scores_, ht_live > settings_.accept_ht_gev, decision_.pv_z0()});
   stamp_.stamp(decision_.mutable_header());
   decision_.set_event_id(event.event_id());
   decision_.set_node(settings_.node);
@@ -199,6 +208,11 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
   decision_.set_track_ht_live(ht_live);
   decision_.set_track_ht_frozen(ht_frozen);
   decision_.set_accept(ht_live > settings_.accept_ht_gev);
+  decision_.set_drift_alarms(watch_.alarms_total());
+  if (!watch_.alarms().empty()) {
+    const drift::WatchAlarm& a = watch_.alarms().back();
+    decision_.set_last_drift_alarm(a.detector + "/" + a.signal);
+  }
   decision_.set_event_timestamp_ns(event.timestamp_ns());
   const int64_t now = now_();
   decision_.set_decided_unix_ns(now);
@@ -232,6 +246,8 @@ void InferenceNode::heartbeat() {
   hb.set_fill(pending_.last_fill());
   to_trainer_(transport::kTopicHeartbeat, hb);
 }
+
+void InferenceNode::flush_drift() { drift_series_.update(watch_); }
 
 void InferenceNode::flush_metrics() {
   latency_.flush();
@@ -279,7 +295,18 @@ nlohmann::json InferenceNode::stats() const {
           {"model_version_final", live_.version()},
           {"event_sequence_gaps", c.sequence_gaps},
           {"events_rejected", c.rejected},
-          {"events_too_many_tracks", c.too_many_tracks}};
+          {"events_too_many_tracks", c.too_many_tracks},
+          {"drift", watch_.json()}};
+}
+
+const v1::Decision& InferenceNode::accept_of_last() {
+  accept_.Clear();
+  *accept_.mutable_header() = decision_.header();
+  accept_.set_event_id(decision_.event_id());
+  accept_.set_node(decision_.node());
+  accept_.set_model_version(decision_.model_version());
+  accept_.set_accept(decision_.accept());
+  return accept_;
 }
 
 }  // namespace l1t::inference

@@ -13,12 +13,14 @@
 
 #include "common/config/scenario.h"
 #include "common/device/log_limiter.h"
+#include "common/drift/drift_watch.h"
 #include "common/metrics/metrics.h"
 #include "common/physics/track.h"
 #include "common/transport/envelope.h"
 #include "common/trigger/drift_detector.h"
 #include "common/trigger/fill_gated_update.h"
 #include "common/trigger/model_slot.h"
+#include "services/inference/drift_series.h"
 
 namespace google::protobuf {
 class MessageLite;
@@ -51,6 +53,11 @@ class InferenceNode {
   void set_trainer_sender(Sender send) { to_trainer_ = std::move(send); }
   // limits.max_tracks_per_event: an event with more is refused ("too_many_tracks"), not scored.
   void set_limits(const config::Limits& limits) { limits_ = limits; }
+  // The scenario's drift: section (before the first event).
+  void set_drift_watch(const drift::WatchSettings& s) { watch_ = drift::DriftWatch(s); }
+  const drift::DriftWatch& drift_watch() const { return watch_; }
+  // The drift statistics as Prometheus series (about once a second: it computes distances).
+  void flush_drift();
 
   // Where an update comes from: a snapshot is what the trainer serves now (taken at once); a
   // broadcast may be marked for a fill boundary.
@@ -65,6 +72,9 @@ class InferenceNode {
   const v1::Decision* on_event(const v1::Event& event);
   // Whether the last decision was queued by the publisher (a drop is counted).
   void decision_sent(bool queued);
+  // The last decision as the labeller's offline mode reads it (event id, node, version, accept),
+  // without the per-track scores it does not need.
+  const v1::Decision& accept_of_last();
 
   // Tells the trainer this node is alive and which fill it is in (fill_boundary policy).
   void heartbeat();
@@ -100,8 +110,12 @@ class InferenceNode {
   trigger::ModelSlot live_, frozen_;
   trigger::FillGatedUpdate pending_;
   trigger::DriftDetector drift_;
+  drift::DriftWatch watch_;
+  DriftSeries drift_series_;
+  std::vector<float> live_scores_;
   Counters counters_;
   v1::Decision decision_;
+  v1::Decision accept_;  // reused by accept_of_last()
   std::vector<physics::Track> tracks_;
   std::vector<float> features_;
   std::vector<int64_t> inputs_, scores_;

@@ -16,12 +16,18 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
                      cfg.limits, cfg.security);
   inference::InferenceNode node(cfg.inference, dev.metrics());
   node.set_limits(cfg.limits);
+  node.set_drift_watch(cfg.drift);
   using device::Method;
   auto& control =
       dev.open("control", zmq::socket_type::dealer, Method::kConnect, cfg.endpoints.control);
   dev.open("weights", zmq::socket_type::sub, Method::kConnect, cfg.endpoints.weights);
   dev.open("events", zmq::socket_type::pull, Method::kConnect, cfg.endpoints.events);
   auto& decisions = dev.open_publisher("decisions", Method::kConnect, cfg.endpoints.decisions);
+  // Offline labels follow the trigger: the labeller binds for the accepts.
+  const bool send_accepts = cfg.labeller.mode == "offline";
+  zmq::socket_t* accepts =
+      send_accepts ? &dev.open_publisher("accepts", Method::kConnect, cfg.endpoints.accepts)
+                   : nullptr;
   node.set_trainer_sender([&](std::string_view topic, const google::protobuf::MessageLite& m) {
     return transport::send(control, topic, m, false) == transport::SendResult::kSent;
   });
@@ -71,11 +77,14 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   // joiner), so a node told to wait for monitors takes no event until they listen. After the
   // ready file: a bound SUB sends its subscription only once its owner touches the socket, and
   // l1t-chain does that only after this node is ready.
-  int listening = 0;
+  int listening = 0, labeller = 0;
   dev.run_until(
       [&] {
         listening += transport::count_subscriptions(decisions, transport::kTopicDecision);
-        return listening >= cfg.inference.min_subscribers;
+        if (accepts)
+          labeller += transport::count_subscriptions(*accepts, transport::kTopicDecision);
+        return listening >= cfg.inference.min_subscribers &&
+               (!accepts || cfg.inference.min_subscribers == 0 || labeller > 0);
       },
       std::chrono::milliseconds(10));
 
@@ -83,15 +92,20 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
     if (const v1::Decision* d = node.on_event(event)) {
       node.decision_sent(transport::send(decisions, transport::kTopicDecision, *d, false) ==
                          transport::SendResult::kSent);
+      if (accepts) {
+        transport::send(*accepts, transport::kTopicDecision, node.accept_of_last(), false);
+      }
     }
   });
   dev.set_budget("events", 64);
   dev.every(std::chrono::milliseconds(200), [&] { node.flush_metrics(); });
+  dev.every(std::chrono::seconds(1), [&] { node.flush_drift(); });
   dev.every(std::chrono::milliseconds(static_cast<int64_t>(1000 * cfg.inference.heartbeat_s)),
             [&] { node.heartbeat(); });
   dev.run();
   dev.drain("events");  // decide what is already queued, then stop
   node.flush_metrics();
+  node.flush_drift();
 
   const auto& c = node.counters();
   spdlog::info("inference: stopping after {} events, {} weight versions applied, {} refused",

@@ -1,6 +1,8 @@
-// l1t-labeller: plays offline reconstruction. It labels a sampled fraction of events, late and
-// optionally imperfectly, with features computed by the inference node's own code, and sends
-// them to the trainer. The work is LabellerNode's; this is its wiring.
+// l1t-labeller: plays offline reconstruction or L1 scouting. It labels the events its mode
+// samples (for offline labels, those the trigger accepted: it binds a SUB for the inference
+// nodes' accepts), late and from an offline-like reconstruction, with features computed by the
+// inference node's own code, and sends them to the trainer. The work is LabellerNode's; this is
+// its wiring.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -28,6 +30,11 @@ int main(int argc, char** argv) {
                           [&](v1::Event& e) { node.on_event(e); });
         dev.on<v1::Truth>("events_truth", transport::kTopicTruth,
                           [&](v1::Truth& t) { node.on_truth(t); });
+        if (node.wants_accepts()) {
+          dev.open("accepts", zmq::socket_type::sub, device::Method::kBind, cfg.endpoints.accepts);
+          dev.on<v1::Decision>("accepts", transport::kTopicDecision,
+                               [&](v1::Decision& d) { node.on_accept(d); });
+        }
         auto& labels = dev.open("labels", zmq::socket_type::push, device::Method::kConnect,
                                 cfg.endpoints.labels);
         auto send = [&](const std::vector<v1::LabelledBatch>& batches) {
@@ -42,8 +49,10 @@ int main(int argc, char** argv) {
         });
 
         dev.ready();
-        spdlog::info("labeller: labelling {:.0f} % of events {} ms late, metrics on :{}",
-                     100 * cfg.labeller.fraction, cfg.labeller.delay_ms, dev.metrics().port());
+        spdlog::info(
+            "labeller: {} labels, fraction {}, {} ms (+ exp. {} ms) late, {}, metrics on :{}",
+            cfg.labeller.mode, cfg.labeller.fraction, cfg.labeller.delay_ms,
+            cfg.labeller.delay_exp_ms, cfg.labeller.delivery, dev.metrics().port());
         dev.run(20ms);
         send(node.flush());  // labels already made are not lost at shutdown
 

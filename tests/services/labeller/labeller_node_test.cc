@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -279,10 +280,14 @@ TEST_F(LabellerNodeTest, StatsHaveTheStatsFilesKeys) {
   auto node = make(settings(1, 0));
   const auto stats = node.stats();
   for (const char* key : {"events_labelled", "events_minimum_bias", "batches_sent",
-                          "batches_dropped", "messages_rejected", "events_unmatched"}) {
+                          "batches_dropped", "messages_rejected", "events_unmatched", "labels"}) {
     EXPECT_TRUE(stats.contains(key)) << key;
   }
-  EXPECT_EQ(stats.size(), 6u);
+  EXPECT_EQ(stats.size(), 7u);
+  for (const char* key :
+       {"mode", "tracks", "primary_lost", "pileup_taken", "error_rate", "vertices_wrong"}) {
+    EXPECT_TRUE(stats["labels"].contains(key)) << key;
+  }
 }
 
 // Labels and the choice of events from a seed, with each event's own draws: one for the
@@ -347,8 +352,160 @@ TEST_F(LabellerNodeTest, ARestartedLabellerLabelsTheSameEventsTheSameWay) {
   EXPECT_TRUE(std::equal(tail.begin(), tail.end(), all.end() - static_cast<long>(tail.size())));
   uint64_t expected = 0;
   for (const auto& s : second)
-    expected += trigger::labels_event(5, 0.4, false, s.event.event_id(), false);
+    expected += trigger::labels_event({trigger::LabelMode::kTruth, 5, 0.4, false},
+                                      s.event.event_id(), false, false);
   EXPECT_EQ(tail.size(), expected);
+}
+
+// Every track's true z as the emulator sends it: the primaries at the vertex (z = 0), pile-up
+// 2 cm away, fakes without one; the primaries made the hardest tracks (50 GeV), as a hard
+// scatter's are, so that the vertex of largest sum pT^2 is theirs.
+void add_true_z0(Sample* s) {
+  std::vector<physics::Track> tracks;
+  ASSERT_TRUE(physics::unpack_tracks(s->event.track_words(), &tracks));
+  for (size_t t = 0; t < tracks.size(); ++t) {
+    if (s->truth.origin()[t] == static_cast<char>(physics::Origin::kPrimary)) {
+      tracks[t].inv_r = physics::kPtFromInvR / 50;
+    }
+  }
+  s->event.set_track_words(physics::pack_tracks(tracks));
+  s->truth.set_pv_z0(0.0);
+  for (char o : s->truth.origin()) {
+    const auto origin = static_cast<physics::Origin>(o);
+    s->truth.add_track_true_z0(origin == physics::Origin::kPrimary  ? 0.0f
+                               : origin == physics::Origin::kPileup ? 2.0f
+                                                                    : std::nanf(""));
+  }
+}
+
+config::LabellerSettings mode(const std::string& m, double fraction) {
+  config::LabellerSettings s = settings(fraction, 0);
+  s.mode = m;
+  return s;
+}
+
+TEST_F(LabellerNodeTest, ScoutingLabelsEveryNthEventOfBothSamples) {
+  auto node = make(mode("scouting", 0.25));
+  for (uint64_t id = 1; id <= 20; ++id) {
+    Sample s = make_sample(id);
+    add_true_z0(&s);
+    s.truth.set_minimum_bias(id % 2 == 0);
+    node.on_event(s.event);
+    node.on_truth(s.truth);
+  }
+  EXPECT_EQ(ids(node.due()), (std::vector<uint64_t>{4, 8, 12, 16, 20}));
+}
+
+TEST_F(LabellerNodeTest, OfflineLabelsOnlyWhatTheTriggerAcceptedAndWaitsForTheAccept) {
+  auto node = make(mode("offline", 1));
+  ASSERT_TRUE(node.wants_accepts());
+  for (uint64_t id = 1; id <= 6; ++id) {
+    Sample s = make_sample(id);
+    add_true_z0(&s);
+    node.on_event(s.event);
+    node.on_truth(s.truth);
+  }
+  EXPECT_TRUE(node.due().empty()) << "no accept has come: nothing may be labelled";
+  EXPECT_EQ(node.pending(), 6u);
+  for (uint64_t id = 1; id <= 6; ++id) {
+    v1::Decision d;
+    d.set_event_id(id);
+    d.set_accept(id % 3 == 0);
+    node.on_accept(d);
+  }
+  EXPECT_EQ(ids(node.due()), (std::vector<uint64_t>{3, 6}));
+  EXPECT_EQ(node.pending(), 0u) << "rejected events are dropped, not kept";
+}
+
+TEST_F(LabellerNodeTest, ReconstructedLabelsFollowTheOfflineVertexAndTheirErrorsAreCounted) {
+  // Tracks 1, 4 primary (z 0), 0, 3 pile-up (z 2), 2, 5 fakes: a vertex at 0 found from the
+  // primaries, pile-up 2 cm away never associated, fakes never.
+  auto node = make(mode("scouting", 1));
+  Sample s = make_sample(5);
+  add_true_z0(&s);
+  node.on_event(s.event);
+  node.on_truth(s.truth);
+  auto batches = node.due();
+  ASSERT_EQ(batches.size(), 1u);
+  std::vector<float> labels(batches[0].labels().begin(), batches[0].labels().end());
+  std::vector<float> truth;
+  for (char o : s.truth.origin()) truth.push_back(o == 1 ? 1.0f : 0.0f);
+  EXPECT_EQ(labels, truth);
+  EXPECT_EQ(node.stats()["labels"]["error_rate"], 0.0);
+
+  // Move a pile-up track's true z onto the vertex: offline takes it as primary, one error.
+  Sample near = make_sample(6);
+  add_true_z0(&near);
+  near.truth.set_track_true_z0(0, 0.0f);
+  node.on_event(near.event);
+  node.on_truth(near.truth);
+  batches = node.due();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].labels(0), 1.0f);
+  const auto labels_stats = node.stats()["labels"];
+  EXPECT_EQ(labels_stats["pileup_taken"], 1);
+  EXPECT_EQ(labels_stats["primary_lost"], 0);
+  EXPECT_EQ(labels_stats["tracks"], 12);
+  EXPECT_DOUBLE_EQ(labels_stats["error_rate"].get<double>(), 1.0 / 12);
+  EXPECT_EQ(metrics_.counter("l1t_label_errors_total", "", {{"kind", "pileup_taken"}}).Value(), 1);
+}
+
+TEST_F(LabellerNodeTest, ReconstructedLabelsWithoutTrueZAreRefusedNotGuessed) {
+  auto node = make(mode("scouting", 1));
+  const Sample s = make_sample(4);  // an old sender's truth: no track_true_z0
+  node.on_event(s.event);
+  node.on_truth(s.truth);
+  EXPECT_TRUE(node.due().empty());
+  EXPECT_EQ(node.stats()["messages_rejected"], 1);
+}
+
+TEST_F(LabellerNodeTest, EndOfFillHoldsAFillsLabelsUntilTheNextFillBegins) {
+  config::LabellerSettings cfg = settings(1, 10);
+  cfg.delivery = "end_of_fill";
+  auto node = make(cfg);
+  for (uint64_t id = 1; id <= 4; ++id) {
+    Sample s = make_sample(id);
+    s.event.set_fill(7);
+    node.on_event(s.event);
+    node.on_truth(s.truth);
+  }
+  now_ += 1h;
+  EXPECT_TRUE(node.due().empty()) << "the fill is not over";
+  Sample next = make_sample(5);
+  next.event.set_fill(8);
+  node.on_event(next.event);
+  EXPECT_TRUE(node.due().empty()) << "the delay runs from the fill's end";
+  now_ += 10ms;
+  EXPECT_EQ(ids(node.due()), (std::vector<uint64_t>{1, 2, 3, 4}));
+  node.on_truth(next.truth);
+  now_ += 1h;
+  EXPECT_TRUE(node.due().empty());
+  EXPECT_EQ(ids(node.flush()), (std::vector<uint64_t>{5})) << "shutdown ends the last fill";
+}
+
+TEST_F(LabellerNodeTest, RandomDelaysReleaseEachBatchWhenItsOwnDelayEnds) {
+  config::LabellerSettings cfg = settings(1, 0);
+  cfg.delay_exp_ms = 1000;
+  auto node = make(cfg);
+  std::vector<std::pair<double, uint64_t>> expected;  // (delay ms, id) from each event's draws
+  for (uint64_t id = 1; id <= 30; ++id) {
+    const Sample s = make_sample(id);
+    node.on_event(s.event);
+    node.on_truth(s.truth);
+    trigger::LabelDraws draws(cfg.seed, id);
+    draws.labelled(1);
+    expected.push_back({draws.exponential(1000), id});
+  }
+  std::sort(expected.begin(), expected.end());
+  std::vector<uint64_t> order;
+  for (int step = 0; step < 20000 && order.size() < 30; ++step) {
+    now_ += 1ms;
+    for (uint64_t id : ids(node.due())) order.push_back(id);
+  }
+  std::vector<uint64_t> expected_order;
+  for (const auto& e : expected) expected_order.push_back(e.second);
+  EXPECT_EQ(order, expected_order);
+  EXPECT_GT(expected.back().first, 1000) << "an exponential of mean 1 s: some wait longer";
 }
 
 }  // namespace

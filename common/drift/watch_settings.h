@@ -1,0 +1,22 @@
+// DriftWatch's settings (the scenario's `drift:` section), apart so that config reads them
+// without the detectors.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace l1t::drift {
+
+struct WatchSettings {
+  size_t reference_events = 2000;   // events in each reference
+  size_t window_events = 2000;      // the recent window
+  size_t tracks_per_event = 16;     // tracks sampled per event (tracks come in random order)
+  size_t block_events = 50;         // detectors see means over this many events
+  double false_alarm_events = 1e6;  // target mean events between false alarms, per detector
+  std::vector<std::string> detectors = {"page_hinkley", "adwin"};
+  size_t max_levels = 64;    // degradation levels given their own sample
+  size_t max_alarms = 1000;  // alarms kept for the report (all are counted)
+};
+
+}  // namespace l1t::drift

@@ -1,0 +1,29 @@
+#include "services/chain/drift_report.h"
+
+#include <string>
+
+namespace l1t::chain {
+
+void add_drift(const nlohmann::json& inference, nlohmann::json* summary) {
+  const nlohmann::json watch = inference.value("drift", nlohmann::json::object());
+  nlohmann::json alarms = nlohmann::json::array();
+  for (const auto& a : watch.value("alarms", nlohmann::json::array())) {
+    alarms.push_back({{"detector", a.value("detector", "")},
+                      {"signal", a.value("signal", "")},
+                      {"event", a.value("event", uint64_t{0})},
+                      {"level", a.value("level", 0u)},
+                      {"model_version", a.value("model_version", uint64_t{0})}});
+  }
+  (*summary)["drift"] = {{"alarms", alarms},
+                         {"alarms_total", watch.value("alarms_total", uint64_t{0})},
+                         {"events", watch.value("events", uint64_t{0})},
+                         {"false_alarm_events", watch.value("false_alarm_events", 0.0)},
+                         {"block_events", watch.value("block_events", uint64_t{0})}};
+  const nlohmann::json by_level = watch.value("levels", nlohmann::json::object());
+  for (auto& level : (*summary)["levels"]) {
+    const std::string key = std::to_string(level.value("level", 0u));
+    level["drift"] = by_level.value(key, nlohmann::json::object());
+  }
+}
+
+}  // namespace l1t::chain

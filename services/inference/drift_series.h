@@ -1,0 +1,30 @@
+// An inference node's DriftWatch as Prometheus series, each labelled as the watch names it:
+//   l1t_feature_drift_distance{feature,method,reference}  method: wasserstein_normed, psi,
+//     ks_statistic; reference: undegraded, model
+//   l1t_feature_drift_ks_p_value{feature,reference}
+//   l1t_drift_statistic / l1t_drift_threshold / l1t_drift_state{detector,signal}
+//   l1t_drift_alarms_total{detector,signal}
+// The set of series is fixed by the settings (bounded).
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include "common/drift/drift_watch.h"
+#include "common/metrics/metrics.h"
+
+namespace l1t::inference {
+
+class DriftSeries {
+ public:
+  explicit DriftSeries(metrics::Metrics& m) : metrics_(m) {}
+  // Computes the distances (O(window log window)): about once a second.
+  void update(const drift::DriftWatch& watch);
+
+ private:
+  metrics::Metrics& metrics_;
+  std::map<std::pair<std::string, std::string>, uint64_t> alarms_seen_;
+};
+
+}  // namespace l1t::inference
