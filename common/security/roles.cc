@@ -24,6 +24,7 @@ const std::vector<Rule>& rules() {
       {"weights", "trainer", {"inference"}},
       {"control", "trainer", {"inference", "operator"}},
       {"decisions", "monitor", {"inference"}},
+      {"accepts", "labeller", {"inference"}},
   };
   return table;
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <string>
 #include <vector>
 
@@ -150,14 +152,17 @@ TEST(EventAssemblyTest, BuildsTheBytesTheEmulatorBuiltInline) {
       assembly.assemble(i, run.plan.at(i), ev);
       legacy.build(i, run.plan.at(i), ev);
       ASSERT_EQ(assembly.event_payload(), legacy.payload) << "event " << i;
-      // The truth gained the tracks' pT and phi and the sample flag; the rest is as it was.
+      // The truth gained the tracks' pT, phi and true z and the sample flag; the rest is as it
+      // was.
       v1::Truth truth;
       ASSERT_TRUE(truth.ParseFromString(assembly.truth_payload()));
       ASSERT_EQ(truth.track_pt_size(), static_cast<int>(ev.tracks.size()));
       ASSERT_EQ(truth.track_phi_size(), static_cast<int>(ev.tracks.size()));
+      ASSERT_EQ(truth.track_true_z0_size(), static_cast<int>(ev.tracks.size()));
       EXPECT_EQ(truth.minimum_bias(), ev.minimum_bias);
       truth.clear_track_pt();
       truth.clear_track_phi();
+      truth.clear_track_true_z0();
       truth.clear_minimum_bias();
       std::string without_new_fields;
       truth.SerializeToString(&without_new_fields);
@@ -187,6 +192,14 @@ TEST(EventAssemblyTest, TheTruthCarriesEachTracksPtAndPhiAsItsWordReadsBack) {
     for (size_t t = 0; t < tracks.size(); ++t) {
       EXPECT_FLOAT_EQ(truth.track_pt(static_cast<int>(t)), static_cast<float>(tracks[t].pt()));
       EXPECT_FLOAT_EQ(truth.track_phi(static_cast<int>(t)), static_cast<float>(tracks[t].phi0));
+      const float z = truth.track_true_z0(static_cast<int>(t));
+      const bool fake = ev.origin[t] == physics::Origin::kFake;
+      EXPECT_EQ(std::isnan(z), fake) << "track " << t;
+      // The measured z0 is the true one plus L1 resolution (a few mm at most).
+      if (!fake) EXPECT_LT(std::abs(tracks[t].z0 - z), 2.0) << "track " << t;
+      if (ev.origin[t] == physics::Origin::kPrimary) {
+        EXPECT_NEAR(z, truth.pv_z0(), 1e-4) << "a primary comes from the vertex";
+      }
     }
     EXPECT_EQ(truth.minimum_bias(), ev.minimum_bias);
     minimum_bias += truth.minimum_bias();
