@@ -32,6 +32,7 @@ void read_endpoints(Section s, Endpoints* e) {
                             {"decisions", &e->decisions},
                             {"labels", &e->labels},
                             {"accepts", &e->accepts},
+                            {"label_copies", &e->label_copies},
                             {"weights", &e->weights},
                             {"control", &e->control}}) {
     s.get(key, field);

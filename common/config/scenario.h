@@ -22,6 +22,9 @@ struct Endpoints {
   std::string labels = "tcp://127.0.0.1:5553";     // trainer PULL (bind) <- labeller PUSH
   // labeller SUB (bind) <- inference XPUB: each decision's accept, for labeller.mode offline.
   std::string accepts = "tcp://127.0.0.1:5556";
+  // labeller XPUB (bind) -> inference SUB: a copy of every labelled batch, so that each node
+  // scores the labels with its live model (error-bit detectors, calibration, realised figures).
+  std::string label_copies = "tcp://127.0.0.1:5557";
   std::string weights = "tcp://127.0.0.1:5554";  // trainer XPUB (bind) -> inference SUB
   // Trainer ROUTER (bind) <- inference DEALERs and operators: snapshot requests, drift alarms,
   // heartbeats, rollbacks. Also read from the old key endpoints.snapshot.

@@ -4,6 +4,8 @@
 #include <mutex>
 
 #include "common/drift/adwin.h"
+#include "common/drift/ddm.h"
+#include "common/drift/hddm_a.h"
 #include "common/drift/page_hinkley.h"
 #include "common/drift/threshold_calibration.h"
 
@@ -16,10 +18,32 @@ constexpr size_t kLevelEvents = 500;  // each level's sample, from its first eve
 // blocks), as calibrated_threshold computes them; tests/common/drift/drift_watch_test.cc checks
 // that the simulation still gives these, so a process need not simulate at start.
 constexpr double kDefaultTargetBlocks = 20000;
+constexpr double kTypicalErrorRate = 0.05;
+// The error-bit detectors' default target: 10^6 events x 8 bits each x 0.4 of events labelled.
+constexpr double kDefaultTargetBits = 3.2e6;
+// Error bits a model sees before the next swap, as calibrated for: 500 labelled events.
+constexpr uint64_t kBitsPerModel = 4000;
+constexpr double kDdmDefault = 5.414;    // sigmas, after 500 bits (River: 3, after 30)
+constexpr double kHddmADefault = 2.936;  // drift confidence 0.0012 (River: 0.001)
 constexpr double kPageHinkleyDefault = 164.52;
 constexpr double kAdwinDefault = 1.0644;  // delta = 0.086: River's 0.002 is far quieter
 
 std::unique_ptr<Detector> make_at(const std::string& name, double threshold) {
+  if (name == "ddm") {  // the threshold is the drift level in sigmas; warning at two thirds
+    DdmSettings s;
+    // River's 30 values estimate a 5 % error rate from one or two errors, and DDM then calls
+    // drift on the next unlucky few; 500 make the minimum it compares with worth comparing.
+    s.warm_start = 500;
+    s.drift_threshold = threshold;
+    s.warning_threshold = 2 * threshold / 3;
+    return std::make_unique<Ddm>(s);
+  }
+  if (name == "hddm_a") {  // the threshold is -log10(drift confidence)
+    HddmASettings s;
+    s.drift_confidence = std::pow(10.0, -threshold);
+    s.warning_confidence = std::min(0.5, 5 * s.drift_confidence);
+    return std::make_unique<HddmA>(s);
+  }
   if (name == "page_hinkley") {
     PageHinkleySettings s;
     s.threshold = threshold;
@@ -40,16 +64,29 @@ double simulate_threshold(const std::string& detector, double target_run) {
   CalibrationSettings s;
   s.target_run = target_run;
   s.iterations = 20;
-  s.high = detector == "adwin" ? 30 : 2000;
+  const bool bits = detector == "ddm" || detector == "hddm_a";
+  // Error-bit detectors' false alarms come in rare bursts: a longer stream, so that the few
+  // alarms at the answer are not one lucky realisation.
+  if (bits) {
+    s.stream_length = static_cast<uint64_t>(10 * target_run);
+    s.reset_every = kBitsPerModel;
+  }
+  s.low = detector == "ddm" ? 1 : 0;
+  s.high = detector == "adwin" || detector == "hddm_a" ? 30 : detector == "ddm" ? 30 : 2000;
   std::normal_distribution<double> normal;
-  return calibrate_threshold([&](double t) { return make_at(detector, t); },
-                             [&](std::mt19937_64& rng) { return normal(rng); }, s)
+  // Error bits at the live model's typical error rate on tracks, else a unit Gaussian.
+  std::bernoulli_distribution error(kTypicalErrorRate);
+  return calibrate_threshold(
+             [&](double t) { return make_at(detector, t); },
+             [&](std::mt19937_64& rng) { return bits ? (error(rng) ? 1.0 : 0.0) : normal(rng); }, s)
       .threshold;
 }
 
 double calibrated_threshold(const std::string& detector, double target_run) {
   if (detector == "page_hinkley" && target_run == kDefaultTargetBlocks) return kPageHinkleyDefault;
   if (detector == "adwin" && target_run == kDefaultTargetBlocks) return kAdwinDefault;
+  if (detector == "ddm" && target_run == kDefaultTargetBits) return kDdmDefault;
+  if (detector == "hddm_a" && target_run == kDefaultTargetBits) return kHddmADefault;
   static std::mutex mutex;
   static std::map<std::pair<std::string, double>, double> cache;
   std::lock_guard lock(mutex);
@@ -58,8 +95,13 @@ double calibrated_threshold(const std::string& detector, double target_run) {
   return it->second;
 }
 
+double error_bit_target(const WatchSettings& s) {
+  return s.false_alarm_events * static_cast<double>(s.label_tracks_per_event) * 0.4;
+}
+
 std::unique_ptr<Detector> make_watch_detector(const std::string& name, double target_run) {
-  if (name != "page_hinkley" && name != "adwin") return nullptr;
+  if (name != "page_hinkley" && name != "adwin" && name != "ddm" && name != "hddm_a")
+    return nullptr;
   return make_at(name, calibrated_threshold(name, target_run));
 }
 
@@ -150,9 +192,10 @@ void DriftWatch::observe(const EventInputs& in) {
     score_mean += in.scores[t];
   }
   const double inv = n > 0 ? 1.0 / static_cast<double>(n) : 0.0;
-  event_values_ = {score_mean * inv,      in.accept ? 1.0 : 0.0, static_cast<double>(n),
-                   in.vertex_z,           feature_mean[0] * inv, feature_mean[1] * inv,
-                   feature_mean[2] * inv, feature_mean[3] * inv, feature_mean[4] * inv};
+  event_values_ = {score_mean * inv,       in.accept ? 1.0 : 0.0, in.disagreement,
+                   static_cast<double>(n), in.vertex_z,           feature_mean[0] * inv,
+                   feature_mean[1] * inv,  feature_mean[2] * inv, feature_mean[3] * inv,
+                   feature_mean[4] * inv};
   for (size_t i = 0; i < signals_.size(); ++i) {
     signals_[i].block_sum += event_values_[i];
     ++signals_[i].block_n;

@@ -31,9 +31,13 @@ inline constexpr std::array<const char*, 8> kWatchedFeatures = {
     "pt", "eta", "phi", "z0", "dz", "score", "tracks", "vertex_z"};
 inline constexpr size_t kTrackFeatures = 6;  // the first six are per track
 // The detectors' signals, each an event mean.
-inline constexpr std::array<const char*, 9> kWatchedSignals = {
-    "score_mean", "accept_rate", "tracks", "vertex_z", "pt", "eta", "phi", "z0", "dz"};
-inline constexpr size_t kModelSignals = 2;  // the first two are the model's: reset at a swap
+// disagreement: the share of the event's tracks that the live and the frozen model put on
+// different sides of the threshold (an uncertainty signal: where they part, the live model has
+// learnt something, or is unsure).
+inline constexpr std::array<const char*, 10> kWatchedSignals = {
+    "score_mean", "accept_rate", "disagreement", "tracks", "vertex_z",
+    "pt",         "eta",         "phi",          "z0",     "dz"};
+inline constexpr size_t kModelSignals = 3;  // the first three are the model's: reset at a swap
 
 struct EventInputs {
   uint64_t event_id = 0;
@@ -43,6 +47,7 @@ struct EventInputs {
   std::span<const float> scores;    // n_tracks live scores
   bool accept = false;
   double vertex_z = 0;
+  double disagreement = 0;
 };
 
 struct WatchAlarm {
@@ -70,7 +75,12 @@ double simulate_threshold(const std::string& detector, double target_run);
 // The same, simulated once per process and target (the default target's is stored: tests check
 // that the simulation still gives it).
 double calibrated_threshold(const std::string& detector, double target_run);
-// A detector by name ("page_hinkley", "adwin") at its calibrated threshold; nullptr if unknown.
+// A detector by name at its calibrated threshold; nullptr if unknown. "page_hinkley" and
+// "adwin" are calibrated on a unit Gaussian (standardised block means), "ddm" and "hddm_a" on
+// error bits of rate 0.05 (the live model's on tracks); a target other than the default's
+// simulates at first use (seconds for the error-bit detectors).
+// The error-bit target for settings: false_alarm_events x label_tracks_per_event x 0.4.
+double error_bit_target(const WatchSettings& s);
 std::unique_ptr<Detector> make_watch_detector(const std::string& name, double target_run);
 
 class DriftWatch {

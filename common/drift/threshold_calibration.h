@@ -19,6 +19,10 @@ struct CalibrationSettings {
   double low = 0, high = 1e3;  // the threshold lies in [low, high]
   int iterations = 30;
   uint64_t seed = 1;
+  // Reset the detector every this many values (0: never), as a caller that resets it at each
+  // weight swap does: detectors whose false alarms crowd after a restart (DDM) are calibrated
+  // for how they are used.
+  uint64_t reset_every = 0;
 };
 
 struct Calibration {
@@ -30,7 +34,8 @@ using DetectorFactory = std::function<std::unique_ptr<Detector>(double threshold
 using StationaryStream = std::function<double(std::mt19937_64&)>;
 
 // false alarms per value of the stream: how often d calls drift on it.
-double false_alarm_run(Detector& d, const StationaryStream& stream, uint64_t length, uint64_t seed);
+double false_alarm_run(Detector& d, const StationaryStream& stream, uint64_t length, uint64_t seed,
+                       uint64_t reset_every = 0);
 Calibration calibrate_threshold(const DetectorFactory& make, const StationaryStream& stream,
                                 const CalibrationSettings& s = {});
 

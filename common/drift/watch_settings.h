@@ -17,6 +17,13 @@ struct WatchSettings {
   std::vector<std::string> detectors = {"page_hinkley", "adwin"};
   size_t max_levels = 64;    // degradation levels given their own sample
   size_t max_alarms = 1000;  // alarms kept for the report (all are counted)
+  // Against delayed labels (label_watch.h): tracks of each labelled event whose error bits the
+  // detectors see (tracks of one crossing are not independent draws), the tracks a calibration
+  // needs before it estimates, and the estimate's gap from the realised efficiency that counts
+  // as concept drift (or 3 of its standard errors, if more).
+  size_t label_tracks_per_event = 8;
+  size_t calibration_min_tracks = 5000;
+  double efficiency_gap = 0.02;
 };
 
 }  // namespace l1t::drift

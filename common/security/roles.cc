@@ -25,6 +25,7 @@ const std::vector<Rule>& rules() {
       {"control", "trainer", {"inference", "operator"}},
       {"decisions", "monitor", {"inference"}},
       {"accepts", "labeller", {"inference"}},
+      {"label_copies", "labeller", {"inference"}},
   };
   return table;
 }

@@ -6,16 +6,24 @@ namespace l1t::chain {
 
 void add_drift(const nlohmann::json& inference, nlohmann::json* summary) {
   const nlohmann::json watch = inference.value("drift", nlohmann::json::object());
+  const nlohmann::json labels = watch.value("labels", nlohmann::json::object());
   nlohmann::json alarms = nlohmann::json::array();
-  for (const auto& a : watch.value("alarms", nlohmann::json::array())) {
-    alarms.push_back({{"detector", a.value("detector", "")},
-                      {"signal", a.value("signal", "")},
-                      {"event", a.value("event", uint64_t{0})},
-                      {"level", a.value("level", 0u)},
-                      {"model_version", a.value("model_version", uint64_t{0})}});
+  // The label-free alarms know their event's level; those against labels know the event the
+  // last label came from.
+  for (const auto* list : {&watch, &labels}) {
+    for (const auto& a : list->value("alarms", nlohmann::json::array())) {
+      nlohmann::json entry = {{"detector", a.value("detector", "")},
+                              {"signal", a.value("signal", "")},
+                              {"event", a.value("event", uint64_t{0})},
+                              {"model_version", a.value("model_version", uint64_t{0})}};
+      entry["level"] = a.contains("level") ? a["level"] : nlohmann::json();
+      alarms.push_back(entry);
+    }
   }
   (*summary)["drift"] = {{"alarms", alarms},
-                         {"alarms_total", watch.value("alarms_total", uint64_t{0})},
+                         {"alarms_total", watch.value("alarms_total", uint64_t{0}) +
+                                              labels.value("alarms_total", uint64_t{0})},
+                         {"labels", labels},
                          {"events", watch.value("events", uint64_t{0})},
                          {"false_alarm_events", watch.value("false_alarm_events", 0.0)},
                          {"block_events", watch.value("block_events", uint64_t{0})}};

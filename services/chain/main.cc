@@ -214,24 +214,26 @@ int main(int argc, char** argv) {
                       {"endpoints.truth=" + ee["truth"].get<std::string>(),
                        "endpoints.labels=" + te["labels"].get<std::string>(),
                        any("endpoints.accepts", cfg.endpoints.accepts),
+                       any("endpoints.label_copies", cfg.endpoints.label_copies),
                        metrics_port("labeller", cfg.metrics.labeller)},
                       &error)) {
     return fail(error);
   }
-  std::string accepts_ep = cfg.endpoints.accepts;
-  if (labeller.ready["endpoints"].contains("accepts")) {
-    accepts_ep = labeller.ready["endpoints"]["accepts"].get<std::string>();
-    labeller.restart_sets = labeller.sets;
-    labeller.restart_sets.push_back("endpoints.accepts=" + accepts_ep);
-  }
-  if (!launcher.start(
-          inference,
-          {"endpoints.events=" + ee["events"].get<std::string>(),
-           "endpoints.weights=" + te["weights"].get<std::string>(),
-           "endpoints.control=" + te["control"].get<std::string>(),
-           "endpoints.decisions=" + decisions_ep, "endpoints.accepts=" + accepts_ep,
-           "inference.min_subscribers=1", metrics_port("inference", cfg.metrics.inference)},
-          &error)) {
+  // A restarted labeller binds where the first did.
+  const json& le = labeller.ready["endpoints"];
+  const std::string accepts_ep = le.value("accepts", cfg.endpoints.accepts);
+  const std::string copies_ep = le.value("label_copies", cfg.endpoints.label_copies);
+  labeller.restart_sets = labeller.sets;
+  labeller.restart_sets.push_back("endpoints.label_copies=" + copies_ep);
+  if (le.contains("accepts")) labeller.restart_sets.push_back("endpoints.accepts=" + accepts_ep);
+  if (!launcher.start(inference,
+                      {"endpoints.events=" + ee["events"].get<std::string>(),
+                       "endpoints.weights=" + te["weights"].get<std::string>(),
+                       "endpoints.control=" + te["control"].get<std::string>(),
+                       "endpoints.decisions=" + decisions_ep, "endpoints.accepts=" + accepts_ep,
+                       "endpoints.label_copies=" + copies_ep, "inference.min_subscribers=1",
+                       metrics_port("inference", cfg.metrics.inference)},
+                      &error)) {
     return fail(error);
   }
   if (!o.capture.empty()) {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common/drift/drift_watch.h"
+#include "common/drift/label_watch.h"
 #include "common/metrics/metrics.h"
 
 namespace l1t::inference {
@@ -21,8 +22,16 @@ class DriftSeries {
   explicit DriftSeries(metrics::Metrics& m) : metrics_(m) {}
   // Computes the distances (O(window log window)): about once a second.
   void update(const drift::DriftWatch& watch);
+  // The label watch: its detectors in the same families, and
+  //   l1t_estimated_efficiency_ratio, l1t_estimated_pu_acceptance_ratio, l1t_estimated_auc
+  //   (from the scores alone, once calibrated), l1t_estimated_efficiency_error_ratio,
+  //   l1t_realized_efficiency_ratio{source}, l1t_realized_pu_acceptance_ratio{source},
+  //   l1t_realized_auc{source} (source: the labeller's mode), and
+  //   l1t_performance_tracks{kind="estimated|realized"}, the tracks behind each.
+  void update(const drift::LabelWatch& watch, const std::string& source);
 
  private:
+  void detector(const drift::DetectorState& d);
   metrics::Metrics& metrics_;
   std::map<std::pair<std::string, std::string>, uint64_t> alarms_seen_;
 };

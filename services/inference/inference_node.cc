@@ -6,12 +6,16 @@
 #include <cmath>
 #include <tuple>
 
+#include "common/physics/features.h"
 #include "common/physics/track_word.h"
 #include "common/runtime/fault_point.h"
 #include "common/trigger/event_features.h"
 
 namespace l1t::inference {
 namespace {
+
+// The labelled tracks a new model is calibrated on at its swap (about 40 labelled crossings).
+constexpr size_t kRecentLabelTracks = 8000;
 
 trigger::DriftConfig drift_config(const config::InferenceSettings& s) {
   trigger::DriftConfig d;
@@ -194,10 +198,17 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
   if (n > 0) watch_drift(static_cast<double>(primary_live) / static_cast<double>(n), event.fill());
   live_scores_.resize(n);
   const float lsb = std::ldexp(1.0f, -live_.output_frac_bits());
-  for (size_t t = 0; t < n; ++t)
+  size_t disagree = 0;
+  for (size_t t = 0; t < n; ++t) {
     live_scores_[t] = static_cast<float>(decision_.score_live(t)) * lsb;
+    disagree +=
+        (decision_.score_live(t) >= threshold_raw) != (decision_.score_frozen(t) >= threshold_raw);
+  }
   watch_.observe({event.event_id(), live_.version(), event.degradation().level(), features_,
-                  live_scores_, ht_live > settings_.accept_ht_gev, decision_.pv_z0()});
+                  live_scores_, ht_live > settings_.accept_ht_gev, decision_.pv_z0(),
+                  n > 0 ? static_cast<double>(disagree) / static_cast<double>(n) : 0.0});
+  if (label_watch_.model_version() != live_.version()) start_label_model();
+  label_watch_.observe_event(live_scores_, settings_.score_threshold);
   stamp_.stamp(decision_.mutable_header());
   decision_.set_event_id(event.event_id());
   decision_.set_node(settings_.node);
@@ -247,7 +258,68 @@ void InferenceNode::heartbeat() {
   to_trainer_(transport::kTopicHeartbeat, hb);
 }
 
-void InferenceNode::flush_drift() { drift_series_.update(watch_); }
+nlohmann::json InferenceNode::drift_json() const {
+  nlohmann::json out = watch_.json();
+  out["labels"] = label_watch_.json();
+  return out;
+}
+
+void InferenceNode::flush_drift() {
+  label_watch_.refresh();
+  drift_series_.update(watch_);
+  drift_series_.update(label_watch_, label_source_);
+}
+
+void InferenceNode::on_labels(const v1::LabelledBatch& batch) {
+  const size_t n = static_cast<size_t>(batch.labels_size());
+  bool ok = batch.n_features() == static_cast<uint32_t>(physics::kNumFeatures) &&
+            static_cast<size_t>(batch.features_size()) == n * physics::kNumFeatures &&
+            batch.event_ids_size() >= 1 && n <= static_cast<size_t>(limits_.max_tracks_per_event);
+  for (float f : batch.features()) ok = ok && std::isfinite(f);
+  for (float y : batch.labels()) ok = ok && (y == 0 || y == 1);
+  std::string more;
+  if (!ok) {
+    metrics_.rejected("label_copies", "shape").Increment();
+    ++counters_.rejected;
+    if (log_allowed("label_copies/shape", &more)) {
+      spdlog::warn("inference: labelled batch of {} labels, {} features ({} per track) refused{}",
+                   n, batch.features_size(), batch.n_features(), more);
+    }
+    return;
+  }
+  if (!live_.loaded()) return;
+  if (label_watch_.model_version() != live_.version()) start_label_model();
+  label_features_.assign(batch.features().begin(), batch.features().end());
+  score_labels(label_features_, n);
+  const std::span<const float> labels(batch.labels().data(), n);
+  label_watch_.observe_labels(batch.event_ids(0), label_scores_, labels, settings_.score_threshold);
+  recent_labels_.push_back({batch.event_ids(0), label_features_, {labels.begin(), labels.end()}});
+  recent_label_tracks_ += n;
+  while (recent_label_tracks_ > kRecentLabelTracks && recent_labels_.size() > 1) {
+    recent_label_tracks_ -= recent_labels_.front().labels.size();
+    recent_labels_.pop_front();
+  }
+}
+
+void InferenceNode::score_labels(const std::vector<float>& features, size_t n) {
+  trigger::quantise_inputs(features, live_.model().input, &label_inputs_);
+  label_raw_.resize(n);
+  live_.scorer().score(label_inputs_.data(), n, label_raw_.data());
+  const float lsb = std::ldexp(1.0f, -live_.output_frac_bits());
+  label_scores_.resize(n);
+  for (size_t t = 0; t < n; ++t) label_scores_[t] = static_cast<float>(label_raw_[t]) * lsb;
+}
+
+// A new live model: its figures start afresh, from the recent labels scored again.
+void InferenceNode::start_label_model() {
+  label_watch_.start_model(live_.version());
+  for (const RecentLabels& r : recent_labels_) {
+    score_labels(r.features, r.labels.size());
+    label_watch_.observe_labels(r.event_id, label_scores_, r.labels, settings_.score_threshold,
+                                /*replayed=*/true);
+  }
+  label_watch_.refresh();
+}
 
 void InferenceNode::flush_metrics() {
   latency_.flush();
@@ -296,7 +368,7 @@ nlohmann::json InferenceNode::stats() const {
           {"event_sequence_gaps", c.sequence_gaps},
           {"events_rejected", c.rejected},
           {"events_too_many_tracks", c.too_many_tracks},
-          {"drift", watch_.json()}};
+          {"drift", drift_json()}};
 }
 
 const v1::Decision& InferenceNode::accept_of_last() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "common/config/scenario.h"
 #include "common/device/log_limiter.h"
 #include "common/drift/drift_watch.h"
+#include "common/drift/label_watch.h"
 #include "common/metrics/metrics.h"
 #include "common/physics/track.h"
 #include "common/transport/envelope.h"
@@ -53,9 +55,21 @@ class InferenceNode {
   void set_trainer_sender(Sender send) { to_trainer_ = std::move(send); }
   // limits.max_tracks_per_event: an event with more is refused ("too_many_tracks"), not scored.
   void set_limits(const config::Limits& limits) { limits_ = limits; }
-  // The scenario's drift: section (before the first event).
-  void set_drift_watch(const drift::WatchSettings& s) { watch_ = drift::DriftWatch(s); }
+  // The scenario's drift: section (before the first event); calibrate: whether the labels
+  // that come are an unbiased sample (not the labeller's offline mode), source: their mode.
+  void set_drift_watch(const drift::WatchSettings& s, bool calibrate = true,
+                       std::string label_source = "truth") {
+    watch_ = drift::DriftWatch(s);
+    label_watch_ = drift::LabelWatch(s, calibrate);
+    label_source_ = std::move(label_source);
+  }
   const drift::DriftWatch& drift_watch() const { return watch_; }
+  const drift::LabelWatch& label_watch() const { return label_watch_; }
+  // A copy of a labelled batch (the labeller's label_copies): scored by the live model for the
+  // error-bit detectors, the realised figures and the calibration. Bad ones are counted.
+  void on_labels(const v1::LabelledBatch& batch);
+  // The stats' "drift": the watch's, with the label watch's under "labels".
+  nlohmann::json drift_json() const;
   // The drift statistics as Prometheus series (about once a second: it computes distances).
   void flush_drift();
 
@@ -111,8 +125,21 @@ class InferenceNode {
   trigger::FillGatedUpdate pending_;
   trigger::DriftDetector drift_;
   drift::DriftWatch watch_;
+  drift::LabelWatch label_watch_;
+  std::string label_source_ = "truth";
   DriftSeries drift_series_;
-  std::vector<float> live_scores_;
+  std::vector<float> live_scores_, label_scores_, label_features_;
+  std::vector<int64_t> label_inputs_, label_raw_;
+  // The latest labelled events (at most kRecentLabelTracks tracks), so that a new model is
+  // calibrated at once on labels it scores again rather than after as many new ones.
+  struct RecentLabels {
+    uint64_t event_id;
+    std::vector<float> features, labels;
+  };
+  std::deque<RecentLabels> recent_labels_;
+  size_t recent_label_tracks_ = 0;
+  void score_labels(const std::vector<float>& features, size_t n);
+  void start_label_model();
   Counters counters_;
   v1::Decision decision_;
   v1::Decision accept_;  // reused by accept_of_last()

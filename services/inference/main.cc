@@ -16,12 +16,14 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
                      cfg.limits, cfg.security);
   inference::InferenceNode node(cfg.inference, dev.metrics());
   node.set_limits(cfg.limits);
-  node.set_drift_watch(cfg.drift);
+  // Offline labels are the trigger's own sample: they never calibrate its scores.
+  node.set_drift_watch(cfg.drift, cfg.labeller.mode != "offline", cfg.labeller.mode);
   using device::Method;
   auto& control =
       dev.open("control", zmq::socket_type::dealer, Method::kConnect, cfg.endpoints.control);
   dev.open("weights", zmq::socket_type::sub, Method::kConnect, cfg.endpoints.weights);
   dev.open("events", zmq::socket_type::pull, Method::kConnect, cfg.endpoints.events);
+  dev.open("label_copies", zmq::socket_type::sub, Method::kConnect, cfg.endpoints.label_copies);
   auto& decisions = dev.open_publisher("decisions", Method::kConnect, cfg.endpoints.decisions);
   // Offline labels follow the trigger: the labeller binds for the accepts.
   const bool send_accepts = cfg.labeller.mode == "offline";
@@ -98,6 +100,8 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
     }
   });
   dev.set_budget("events", 64);
+  dev.on<v1::LabelledBatch>("label_copies", transport::kTopicLabels,
+                            [&](const v1::LabelledBatch& b) { node.on_labels(b); });
   dev.every(std::chrono::milliseconds(200), [&] { node.flush_metrics(); });
   dev.every(std::chrono::seconds(1), [&] { node.flush_drift(); });
   dev.every(std::chrono::milliseconds(static_cast<int64_t>(1000 * cfg.inference.heartbeat_s)),

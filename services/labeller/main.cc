@@ -37,10 +37,14 @@ int main(int argc, char** argv) {
         }
         auto& labels = dev.open("labels", zmq::socket_type::push, device::Method::kConnect,
                                 cfg.endpoints.labels);
+        // Every batch also to the inference nodes, which score it with their live model.
+        auto& copies =
+            dev.open_publisher("label_copies", device::Method::kBind, cfg.endpoints.label_copies);
         auto send = [&](const std::vector<v1::LabelledBatch>& batches) {
           for (const auto& b : batches) {
             node.sent(transport::send(labels, transport::kTopicLabels, b, false) ==
                       transport::SendResult::kSent);
+            transport::send(copies, transport::kTopicLabels, b, false);
           }
         };
         dev.every(20ms, [&] {

@@ -80,6 +80,10 @@ TEST(DriftWatchTest, TheStoredThresholdsAreWhatTheSimulationGives) {
               calibrated_threshold("page_hinkley", 20000),
               0.02 * calibrated_threshold("page_hinkley", 20000));
   EXPECT_NEAR(simulate_threshold("adwin", 20000), calibrated_threshold("adwin", 20000), 0.05);
+  const double bits = error_bit_target(WatchSettings{});
+  EXPECT_EQ(bits, 3.2e6);
+  EXPECT_NEAR(simulate_threshold("ddm", bits), calibrated_threshold("ddm", bits), 0.05);
+  EXPECT_NEAR(simulate_threshold("hddm_a", bits), calibrated_threshold("hddm_a", bits), 0.05);
 }
 
 TEST(DriftWatchTest, AStationaryStreamRaisesNoMoreThanAFewFalseAlarms) {
