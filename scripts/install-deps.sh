@@ -12,10 +12,10 @@ packages=(
   libhepmc3-dev
 )
 # Tests also need a real Prometheus server and promtool, numpy to np.load exported tables, and
-# hepmc3-doc for a real generator's HepMC3 file (HepMC3's own Pythia example events), and clang
-# with its libFuzzer runtime for scripts/fuzz.sh.
+# hepmc3-doc for a real generator's HepMC3 file (HepMC3's own Pythia example events), clang
+# with its libFuzzer runtime for scripts/fuzz.sh, and Chromium to render the run report.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(prometheus python3-numpy hepmc3-doc clang libclang-rt-14-dev)
+  packages+=(prometheus python3-numpy hepmc3-doc clang libclang-rt-14-dev chromium)
 fi
 # The PyTorch side-by-side (bench/compare_pytorch.sh) needs torch: --bench.
 if [ "${1:-}" = "--bench" ]; then packages+=(python3-torch python3-numpy); fi

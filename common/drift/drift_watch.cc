@@ -154,7 +154,13 @@ void DriftWatch::add(FeatureSamples& s, const EventInputs& in) const {
 
 void DriftWatch::start_model(uint64_t version) {
   version_ = version;
-  model_ = make_samples(s_.reference_events, false);
+  // The model reference is retaken from this swap unless one is being taken: weights that change
+  // every few hundred events would otherwise never complete one. Until it is complete, the last
+  // complete one stands.
+  if (!model_filling_) {
+    model_next_ = make_samples(s_.reference_events, false);
+    model_filling_ = true;
+  }
   // The model's own outputs start afresh; its inputs do not depend on it, so their detectors
   // go on (reset too, they would never finish a reference when weights change every few
   // hundred events).
@@ -176,7 +182,14 @@ void DriftWatch::observe(const EventInputs& in) {
   started_ = true;
   ++events_;
   add(undegraded_, in);
-  add(model_, in);
+  if (model_filling_) {
+    add(model_next_, in);
+    if (model_next_[0].full() && model_next_[6].full()) {
+      model_ = std::move(model_next_);
+      model_next_ = {};
+      model_filling_ = false;
+    }
+  }
   add(window_, in);
   auto level = levels_.find(in.level);
   if (level == levels_.end() && levels_.size() < s_.max_levels) {

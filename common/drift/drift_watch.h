@@ -2,13 +2,14 @@
 // event, a sample of each track's features (pT, eta, phi, z0, |dZ|) and live score, and the
 // event's track multiplicity and vertex z, against two references: the first events of the
 // run ("undegraded": the conditions the model was trained for) and the first events after the
-// last weight swap ("model"). Distances are Evidently's (distribution_distance.h), computed
-// when asked (once a second), never per event. And per signal (score mean, accept rate,
-// multiplicity, vertex z, each feature's event mean), drift detectors on block means
-// standardised by their reference blocks, with thresholds set by simulation for a target mean
-// number of events between false alarms. The model's signals (score, accept rate) are keyed by
-// model version: reset, reference retaken, at each swap; the inputs' keep the run's start. Memory
-// is bounded by the settings (windows are rings, levels are capped).
+// last weight swap ("model"; taken from the first swap after the previous one completed, so that
+// frequent swaps do not keep it from completing). Distances are Evidently's
+// (distribution_distance.h), computed when asked (once a second), never per event. And per signal
+// (score mean, accept rate, multiplicity, vertex z, each feature's event mean), drift detectors on
+// block means standardised by their reference blocks, with thresholds set by simulation for a
+// target mean number of events between false alarms. The model's signals (score, accept rate) are
+// keyed by model version: reset, reference retaken, at each swap; the inputs' keep the run's start.
+// Memory is bounded by the settings (windows are rings, levels are capped).
 #pragma once
 
 #include <array>
@@ -129,7 +130,8 @@ class DriftWatch {
 
   WatchSettings s_;
   double target_run_blocks_;
-  FeatureSamples undegraded_, model_, window_;
+  FeatureSamples undegraded_, model_, model_next_, window_;
+  bool model_filling_ = false;
   std::map<uint32_t, FeatureSamples> levels_;
   std::array<Signal, kWatchedSignals.size()> signals_;
   std::array<double, kWatchedSignals.size()> event_values_{};

@@ -15,6 +15,7 @@ namespace l1t::chain {
 struct Options {
   runtime::ProcessOptions process;
   std::string summary_json;
+  std::string report_dir;  // report.html goes here (run_report.h); empty: none
   std::string bin_dir;
   std::string work_dir;
   bool ephemeral = false;

@@ -21,6 +21,7 @@
 #include "common/trigger/decision_monitor.h"
 #include "services/chain/ceiling_report.h"
 #include "services/chain/drift_report.h"
+#include "services/chain/run_report.h"
 #include "services/chain/launcher.h"
 #include "services/chain/loss_book.h"
 #include "services/chain/summary.h"
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
   Options o;
   runtime::add_process_options(app, &o.process);
   app.add_option("--summary-json", o.summary_json, "write the run summary here");
+  app.add_option("--report", o.report_dir,
+                 "write a self-contained HTML report of the run to DIR/report.html");
   app.add_option("--bin-dir", o.bin_dir, "where the l1t-* programs are (default: beside this one)");
   app.add_option("--work-dir", o.work_dir, "logs, ready and stats files (default: a new temp dir)");
   app.add_flag(
@@ -385,6 +388,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   chain::print_summary(summary);
+  if (!o.report_dir.empty()) {
+    std::string path, why;
+    if (chain::write_report(o.report_dir, summary, &path, &why)) {
+      std::printf("report: %s\n", path.c_str());
+    } else {
+      spdlog::error("chain: {}", why);
+    }
+  }
   if (failed) return fail(failure);
   if (exit_codes_bad) return fail("a process did not exit cleanly");
   return 0;

@@ -17,6 +17,10 @@ namespace {
 // The labelled tracks a new model is calibrated on at its swap (about 40 labelled crossings).
 constexpr size_t kRecentLabelTracks = 8000;
 
+std::vector<double> score_buckets() {
+  return {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95};
+}
+
 trigger::DriftConfig drift_config(const config::InferenceSettings& s) {
   trigger::DriftConfig d;
   d.block_events = static_cast<size_t>(s.drift_block_events);
@@ -54,6 +58,9 @@ InferenceNode::InferenceNode(const config::InferenceSettings& settings, metrics:
                            "From event creation at the emulator to its decision",
                            metrics::latency_buckets()),
                metrics::latency_buckets()),
+      live_score_(m.histogram("l1t_live_score", "The live model's score of every track",
+                              score_buckets()),
+                  score_buckets()),
       stamp_(settings.node),
       control_stamp_(settings.node),
       drift_(drift_config(settings)),
@@ -201,6 +208,7 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
   size_t disagree = 0;
   for (size_t t = 0; t < n; ++t) {
     live_scores_[t] = static_cast<float>(decision_.score_live(t)) * lsb;
+    live_score_.observe(live_scores_[t]);
     disagree +=
         (decision_.score_live(t) >= threshold_raw) != (decision_.score_frozen(t) >= threshold_raw);
   }
@@ -323,6 +331,7 @@ void InferenceNode::start_label_model() {
 
 void InferenceNode::flush_metrics() {
   latency_.flush();
+  live_score_.flush();
   drift_gauge_.Set(std::max(drift_.cusum_up(), drift_.cusum_down()));
 }
 

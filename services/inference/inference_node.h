@@ -118,6 +118,7 @@ class InferenceNode {
   prometheus::Counter &applied_total_, &refused_total_, &held_total_, &alarms_total_;
   prometheus::Gauge& drift_gauge_;
   metrics::BufferedHistogram latency_;
+  metrics::BufferedHistogram live_score_;  // every track's live score (the Drift heatmap)
   transport::HeaderStamper stamp_;
   transport::HeaderStamper control_stamp_;  // alarms and heartbeats to the trainer
   transport::SequenceTracker sequence_;

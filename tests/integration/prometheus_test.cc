@@ -13,6 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
 #include "tests/support/prometheus_server.h"
 #include "tests/support/service_process.h"
 
@@ -164,6 +166,47 @@ TEST(PrometheusTest, ScrapesTheChainAndSeesEventsModelVersionsAndLatencies) {
          return s.size() == 1 && std::isfinite(s[0].value) && s[0].value > 0;
        }},
   };
+  // Every query of the Grafana dashboards (panels and annotations) and of the alerting rules is
+  // valid PromQL here, and every l1t_ metric it names is one the processes export (rejections
+  // are created on the first bad message only). The Drift dashboard's panels must also return
+  // data: its series are the drift statistics this chain computes.
+  struct Query {
+    std::string where, expr;
+    bool needs_data;
+  };
+  std::vector<Query> queries;
+  for (const char* name : {"l1t-chain", "l1t-drift"}) {
+    std::ifstream file(std::string(L1T_SOURCE_DIR) + "/deploy/grafana/dashboards/" + name +
+                       ".json");
+    const auto dashboard = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(dashboard.is_discarded()) << name << " is not valid JSON";
+    const bool drift = std::string(name) == "l1t-drift";
+    for (const auto& panel : dashboard["panels"]) {
+      for (const auto& target : panel["targets"]) {
+        queries.push_back({std::string(name) + " panel '" + panel["title"].get<std::string>() + "'",
+                           target["expr"].get<std::string>(), drift});
+      }
+    }
+    for (const auto& a : dashboard["annotations"]["list"]) {
+      queries.push_back({std::string(name) + " annotation '" + a["name"].get<std::string>() + "'",
+                         a["expr"].get<std::string>(), false});
+    }
+  }
+  const YAML::Node rules =
+      YAML::LoadFile(std::string(L1T_SOURCE_DIR) + "/deploy/prometheus/alerts.yml");
+  for (const auto& group : rules["groups"]) {
+    for (const auto& rule : group["rules"]) {
+      queries.push_back(
+          {"alert " + rule["alert"].as<std::string>(), rule["expr"].as<std::string>(), false});
+    }
+  }
+  for (Query& q : queries) {
+    q.expr = std::regex_replace(q.expr, std::regex("\\$__rate_interval"), "5s");
+    if (q.needs_data) {
+      checks.push_back({q.where + " has data", q.expr,
+                        [](const std::vector<testing::Sample>& s) { return !s.empty(); }});
+    }
+  }
   const auto checks_deadline = t0 + seconds(60);
   bool all = false;
   while (!all && Clock::now() < checks_deadline) {
@@ -182,34 +225,23 @@ TEST(PrometheusTest, ScrapesTheChainAndSeesEventsModelVersionsAndLatencies) {
                           << ")";
   }
 
-  // Every query of the Grafana dashboard is valid PromQL here, and every l1t_ metric it names
-  // is one the processes export (rejections are created on the first bad message only).
-  std::ifstream dash_file(std::string(L1T_SOURCE_DIR) +
-                          "/deploy/grafana/dashboards/l1t-chain.json");
-  const auto dashboard = nlohmann::json::parse(dash_file, nullptr, /*allow_exceptions=*/false);
-  ASSERT_FALSE(dashboard.is_discarded()) << "the dashboard is not valid JSON";
+  size_t drift_panels = 0;
+  for (const Query& q : queries) drift_panels += q.needs_data;
+  EXPECT_GE(queries.size(), 40u);
+  EXPECT_GE(drift_panels, 20u);
   const auto names = prometheus.label_values("__name__", &error);
   ASSERT_TRUE(names) << error;
   const std::set<std::string> exported(names->begin(), names->end());
   const std::set<std::string> created_lazily{"l1t_messages_rejected_total"};
   const std::regex metric_name("l1t_[a-z_]+");
-  int queries = 0;
-  for (const auto& panel : dashboard["panels"]) {
-    for (const auto& target : panel["targets"]) {
-      std::string expr = target["expr"].get<std::string>();
-      expr = std::regex_replace(expr, std::regex("\\$__rate_interval"), "5s");
-      ++queries;
-      EXPECT_TRUE(prometheus.query(expr, &error))
-          << "panel '" << panel["title"].get<std::string>() << "': " << error;
-      for (std::sregex_iterator m(expr.begin(), expr.end(), metric_name), end; m != end; ++m) {
-        const std::string name = m->str();
-        EXPECT_TRUE(exported.count(name) || created_lazily.count(name))
-            << "panel '" << panel["title"].get<std::string>() << "' uses " << name
-            << ", which no process exports";
-      }
+  for (const Query& q : queries) {
+    EXPECT_TRUE(prometheus.query(q.expr, &error)) << q.where << ": " << q.expr << ": " << error;
+    for (std::sregex_iterator m(q.expr.begin(), q.expr.end(), metric_name), end; m != end; ++m) {
+      const std::string name = m->str();
+      EXPECT_TRUE(exported.count(name) || created_lazily.count(name))
+          << q.where << " uses " << name << ", which no process exports";
     }
   }
-  EXPECT_GE(queries, 8);
 
   EXPECT_EQ(prometheus.stop(seconds(10)), 0) << "see " << prometheus.log_path();
 
