@@ -83,6 +83,18 @@ void LabelWatch::observe_labels(uint64_t event_id, std::span<const float> scores
     }
   }
   push(realized_ring_, realized_, s, s_.window_events);
+  if (!replayed) {
+    if (auto* l = level_sums()) l->second.add(s, 1);
+  }
+}
+
+std::pair<LabelWatch::Sums, LabelWatch::Sums>* LabelWatch::level_sums() {
+  auto it = by_level_.find(level_);
+  if (it == by_level_.end()) {
+    if (by_level_.size() >= s_.max_levels) return nullptr;
+    it = by_level_.emplace(level_, std::pair<Sums, Sums>{}).first;
+  }
+  return &it->second;
 }
 
 void LabelWatch::observe_event(std::span<const float> scores, double threshold) {
@@ -105,6 +117,7 @@ void LabelWatch::observe_event(std::span<const float> scores, double threshold) 
     estimated_neg_[b] += 1 - p;
   }
   push(estimated_ring_, estimated_, s, s_.window_events);
+  if (auto* l = level_sums()) l->first.add(s, 1);
 }
 
 void LabelWatch::refresh() {
@@ -190,10 +203,31 @@ nlohmann::json LabelWatch::json() const {
                       {"event", a.event},
                       {"model_version", a.model_version}});
   }
-  return {{"labelled_events", labelled_events_}, {"calibrates", calibrate_},
-          {"calibrated", calibration_.fitted()}, {"calibration_tracks", calibration_.samples()},
-          {"estimated", perf(last_estimated_)},  {"realized", perf(last_realized_)},
-          {"alarms_total", alarms_total_},       {"alarms", alarms}};
+  nlohmann::json levels = nlohmann::json::object();
+  for (const auto& [level, sums] : by_level_) {
+    const auto& [e, r] = sums;
+    nlohmann::json l = nlohmann::json::object();
+    if (e.p >= 1) {
+      l["estimated_efficiency"] = e.tp / e.p;
+      l["estimated_efficiency_error"] = std::sqrt(e.var) / e.p;
+    }
+    if (r.p >= 1) {
+      const double eff = r.tp / r.p;
+      l["realized_efficiency"] = eff;
+      l["realized_efficiency_error"] = std::sqrt(eff * (1 - eff) / r.p);
+      l["realized_tracks"] = r.p + r.n;
+    }
+    levels[std::to_string(level)] = l;
+  }
+  return {{"levels", levels},
+          {"labelled_events", labelled_events_},
+          {"calibrates", calibrate_},
+          {"calibrated", calibration_.fitted()},
+          {"calibration_tracks", calibration_.samples()},
+          {"estimated", perf(last_estimated_)},
+          {"realized", perf(last_realized_)},
+          {"alarms_total", alarms_total_},
+          {"alarms", alarms}};
 }
 
 }  // namespace l1t::drift

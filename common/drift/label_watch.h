@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -45,6 +46,9 @@ class LabelWatch {
                       std::span<const float> labels, double threshold, bool replayed = false);
   // One decided event's live scores, for the estimate.
   void observe_event(std::span<const float> scores, double threshold);
+  // The degradation level of what observe_event() and observe_labels() see next: the estimate
+  // and the realised efficiency are also kept per level, over every model (the summary's).
+  void set_level(uint32_t level) { level_ = level; }
   // Refits the calibration and checks the gap (about once a second).
   void refresh();
 
@@ -82,6 +86,9 @@ class LabelWatch {
   Histogram realized_pos_, realized_neg_, estimated_pos_, estimated_neg_;
   bool gap_alarmed_ = false;                    // one gap alarm per model
   Performance last_estimated_, last_realized_;  // at the last refresh that had both
+  uint32_t level_ = 0;
+  std::map<uint32_t, std::pair<Sums, Sums>> by_level_;  // estimated, realised; max_levels
+  std::pair<Sums, Sums>* level_sums();
   uint64_t alarms_total_ = 0, gap_alarms_ = 0;
   std::vector<WatchAlarm> alarms_;
 };

@@ -28,9 +28,12 @@ void add_drift(const nlohmann::json& inference, nlohmann::json* summary) {
                          {"false_alarm_events", watch.value("false_alarm_events", 0.0)},
                          {"block_events", watch.value("block_events", uint64_t{0})}};
   const nlohmann::json by_level = watch.value("levels", nlohmann::json::object());
+  const nlohmann::json performance = labels.value("levels", nlohmann::json::object());
   for (auto& level : (*summary)["levels"]) {
     const std::string key = std::to_string(level.value("level", 0u));
     level["drift"] = by_level.value(key, nlohmann::json::object());
+    // The live model at the node's threshold: estimated from scores alone, realised on labels.
+    level["performance"] = performance.value(key, nlohmann::json::object());
   }
 }
 

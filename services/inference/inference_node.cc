@@ -58,9 +58,9 @@ InferenceNode::InferenceNode(const config::InferenceSettings& settings, metrics:
                            "From event creation at the emulator to its decision",
                            metrics::latency_buckets()),
                metrics::latency_buckets()),
-      live_score_(m.histogram("l1t_live_score", "The live model's score of every track",
-                              score_buckets()),
-                  score_buckets()),
+      live_score_(
+          m.histogram("l1t_live_score", "The live model's score of every track", score_buckets()),
+          score_buckets()),
       stamp_(settings.node),
       control_stamp_(settings.node),
       drift_(drift_config(settings)),
@@ -216,6 +216,7 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
                   live_scores_, ht_live > settings_.accept_ht_gev, decision_.pv_z0(),
                   n > 0 ? static_cast<double>(disagree) / static_cast<double>(n) : 0.0});
   if (label_watch_.model_version() != live_.version()) start_label_model();
+  label_watch_.set_level(event.degradation().level());
   label_watch_.observe_event(live_scores_, settings_.score_threshold);
   stamp_.stamp(decision_.mutable_header());
   decision_.set_event_id(event.event_id());
@@ -300,6 +301,7 @@ void InferenceNode::on_labels(const v1::LabelledBatch& batch) {
   label_features_.assign(batch.features().begin(), batch.features().end());
   score_labels(label_features_, n);
   const std::span<const float> labels(batch.labels().data(), n);
+  label_watch_.set_level(batch.degradation().level());
   label_watch_.observe_labels(batch.event_ids(0), label_scores_, labels, settings_.score_threshold);
   recent_labels_.push_back({batch.event_ids(0), label_features_, {labels.begin(), labels.end()}});
   recent_label_tracks_ += n;

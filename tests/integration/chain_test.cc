@@ -159,6 +159,35 @@ TEST(ChainTest, ATrackerScenarioStaircaseIsReportedByScenario) {
       << levels.dump(1);
 }
 
+// Offline labels: only what the trigger accepted is labelled, from reconstruction; the loss
+// count follows the accepts, the scores are never calibrated on them, and the drift is in the
+// summary.
+TEST(ChainTest, OfflineLabelsComeOnlyFromAcceptedEventsAndAreCountedFromTheAccepts) {
+  nlohmann::json s;
+  ASSERT_NO_FATAL_FAILURE(run_chain("chain-offline",
+                                    {"labeller.mode=offline", "labeller.fraction=1",
+                                     "degradation.events_per_level=300", "emulator.rate_hz=0"},
+                                    &s));
+  const auto& lab = s["processes"]["labeller"];
+  const auto& inf = s["processes"]["inference"];
+  EXPECT_EQ(s["labels"]["mode"], "offline");
+  // fraction 1: every accepted event, and only those (the rate sample is 1 % accepted).
+  EXPECT_GT(lab["events_labelled"].get<uint64_t>(), 0u);
+  EXPECT_LT(lab["events_labelled"].get<uint64_t>(), s["events_joined"].get<uint64_t>() * 3 / 4);
+  EXPECT_EQ(s["faults"]["label_rows_expected"], s["faults"]["label_rows_learnt"]) << s["faults"];
+  EXPECT_GT(s["labels"]["error_rate"].get<double>(), 0.0) << "reconstructed, not the truth";
+  EXPECT_LT(s["labels"]["error_rate"].get<double>(), 0.05);
+  EXPECT_FALSE(s["drift"]["labels"]["calibrates"].get<bool>());
+  EXPECT_FALSE(s["drift"]["labels"]["calibrated"].get<bool>());
+  EXPECT_GT(s["drift"]["labels"]["labelled_events"].get<uint64_t>(), 0u)
+      << "the inference node saw the label copies";
+  ASSERT_TRUE(s["drift"].contains("alarms"));
+  for (const auto& l : s["levels"]) {
+    EXPECT_TRUE(l["drift"].contains("z0")) << l.dump();
+  }
+  EXPECT_EQ(inf["drift"]["events"], inf["events_decided"]);
+}
+
 TEST(ChainTest, AnUnknownConfigKeyStopsTheLauncherWithAMessageNamingIt) {
   const std::string dir = testing::temp_dir("chain-badkey");
   runtime::ChildProcess chain;

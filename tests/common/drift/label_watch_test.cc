@@ -144,5 +144,32 @@ TEST(LabelWatchTest, ARiseInTheErrorRateIsFoundAndANewModelStartsAfresh) {
   EXPECT_FALSE(w.calibrated());
 }
 
+TEST(LabelWatchTest, EachLevelKeepsItsEstimateAndItsRealisedEfficiency) {
+  LabelWatch w;
+  w.start_model(1);
+  std::mt19937_64 rng(6);
+  for (int e = 0; e < 1000; ++e) {
+    const Tracks t = draw(rng);
+    w.observe_labels(e + 1, t.scores, t.labels, kThreshold);
+  }
+  w.refresh();
+  for (uint32_t level : {0u, 1u}) {
+    w.set_level(level);
+    for (int e = 0; e < 500; ++e) {
+      const Tracks t = draw(rng, 60, level == 1 ? 0.33 : 0.0);
+      w.observe_event(t.scores, kThreshold);
+      w.observe_labels(2000 + level * 1000 + e, t.scores, t.labels, kThreshold);
+    }
+  }
+  const auto levels = w.json()["levels"];
+  ASSERT_TRUE(levels.contains("0") && levels.contains("1")) << levels.dump();
+  const auto& l0 = levels["0"];
+  const auto& l1 = levels["1"];
+  EXPECT_NEAR(l0["estimated_efficiency"].get<double>(), l0["realized_efficiency"].get<double>(),
+              0.02);
+  EXPECT_GT(l1["estimated_efficiency"].get<double>() - l1["realized_efficiency"].get<double>(), 0.1)
+      << "the moved concept shows at its own level";
+}
+
 }  // namespace
 }  // namespace l1t::drift
