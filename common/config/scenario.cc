@@ -320,6 +320,12 @@ void read_drift(Section s, drift::WatchSettings* d) {
     check(one_of(name, {"page_hinkley", "adwin"}), s, "detectors",
           "must list page_hinkley and/or adwin (got '" + name + "')");
   }
+  s.get("trainer_alarms", &d->trainer_alarms);
+  for (const std::string& name : d->trainer_alarms) {
+    check(one_of(name, {"cusum", "page_hinkley", "adwin", "ddm", "hddm_a", "cbpe"}), s,
+          "trainer_alarms",
+          "must list some of cusum, page_hinkley, adwin, ddm, hddm_a, cbpe (got '" + name + "')");
+  }
   s.finish();
 }
 

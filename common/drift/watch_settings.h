@@ -24,6 +24,10 @@ struct WatchSettings {
   size_t label_tracks_per_event = 8;
   size_t calibration_min_tracks = 5000;
   double efficiency_gap = 0.02;
+  // The detectors whose alarms an inference node sends to the trainer (its update_policy
+  // on_drift acts on them): cusum (the primary fraction's, trigger/drift_detector.h),
+  // page_hinkley, adwin, ddm, hddm_a, cbpe.
+  std::vector<std::string> trainer_alarms = {"cusum"};
 };
 
 }  // namespace l1t::drift

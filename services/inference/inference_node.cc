@@ -218,6 +218,7 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
   if (label_watch_.model_version() != live_.version()) start_label_model();
   label_watch_.set_level(event.degradation().level());
   label_watch_.observe_event(live_scores_, settings_.score_threshold);
+  forward_alarms(event.fill());
   stamp_.stamp(decision_.mutable_header());
   decision_.set_event_id(event.event_id());
   decision_.set_node(settings_.node);
@@ -275,6 +276,7 @@ nlohmann::json InferenceNode::drift_json() const {
 
 void InferenceNode::flush_drift() {
   label_watch_.refresh();
+  forward_alarms(pending_.last_fill());
   drift_series_.update(watch_);
   drift_series_.update(label_watch_, label_source_);
 }
@@ -338,11 +340,39 @@ void InferenceNode::flush_metrics() {
 }
 
 // The live model's per-event fraction of tracks scored as primary, watched for drift.
+void InferenceNode::forward_alarms(uint32_t fill) {
+  for (auto [list, sent] : {std::pair{&watch_.alarms(), &watch_alarms_sent_},
+                            {&label_watch_.alarms(), &label_alarms_sent_}}) {
+    for (; *sent < list->size(); ++*sent) {
+      const drift::WatchAlarm& a = (*list)[*sent];
+      if (std::find(trainer_alarms_.begin(), trainer_alarms_.end(), a.detector) ==
+          trainer_alarms_.end()) {
+        continue;
+      }
+      v1::DriftAlarm alarm;
+      control_stamp_.stamp(alarm.mutable_header());
+      alarm.set_node(settings_.node);
+      alarm.set_fill(fill);
+      alarm.set_model_version(a.model_version);
+      alarm.set_statistic(a.detector + "/" + a.signal);
+      alarm.set_events(a.event);
+      spdlog::info("inference: {} drift alarm on {} at event {} sent to the trainer", a.detector,
+                   a.signal, a.event);
+      if (!to_trainer_ || !to_trainer_(transport::kTopicAlarm, alarm)) {
+        metrics_.dropped("alarms").Increment();
+      }
+    }
+  }
+}
+
 void InferenceNode::watch_drift(double fraction, uint32_t fill) {
   trigger::DriftAlarmInfo info;
   if (!drift_.observe(fraction, &info)) return;
   ++counters_.drift_alarms;
   alarms_total_.Increment();
+  if (std::find(trainer_alarms_.begin(), trainer_alarms_.end(), "cusum") == trainer_alarms_.end()) {
+    return;
+  }
   v1::DriftAlarm alarm;
   control_stamp_.stamp(alarm.mutable_header());
   alarm.set_node(settings_.node);

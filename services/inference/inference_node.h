@@ -62,6 +62,7 @@ class InferenceNode {
     watch_ = drift::DriftWatch(s);
     label_watch_ = drift::LabelWatch(s, calibrate);
     label_source_ = std::move(label_source);
+    trainer_alarms_ = s.trainer_alarms;
   }
   const drift::DriftWatch& drift_watch() const { return watch_; }
   const drift::LabelWatch& label_watch() const { return label_watch_; }
@@ -104,6 +105,8 @@ class InferenceNode {
   void apply(trigger::CheckedModel checked);
   void refuse(const v1::ModelUpdate& update, Source source, const std::string& why);
   void watch_drift(double fraction, uint32_t fill);
+  // Sends the trainer the alarms of the detectors drift.trainer_alarms names, once each.
+  void forward_alarms(uint32_t fill);
   bool log_allowed(std::string_view key, std::string* more);
 
   const config::InferenceSettings settings_;
@@ -128,6 +131,8 @@ class InferenceNode {
   drift::DriftWatch watch_;
   drift::LabelWatch label_watch_;
   std::string label_source_ = "truth";
+  std::vector<std::string> trainer_alarms_ = {"cusum"};
+  size_t watch_alarms_sent_ = 0, label_alarms_sent_ = 0;
   DriftSeries drift_series_;
   std::vector<float> live_scores_, label_scores_, label_features_;
   std::vector<int64_t> label_inputs_, label_raw_;

@@ -188,6 +188,25 @@ TEST(ChainTest, OfflineLabelsComeOnlyFromAcceptedEventsAndAreCountedFromTheAccep
   EXPECT_EQ(inf["drift"]["events"], inf["events_decided"]);
 }
 
+// Any detector can drive the trainer's on_drift policy: here ADWIN's alarms on the inputs (the
+// smear staircase moves track multiplicity and pT) are what make it publish.
+TEST(ChainTest, AnAdwinAlarmDrivesTheOnDriftPolicy) {
+  nlohmann::json s;
+  ASSERT_NO_FATAL_FAILURE(
+      run_chain("chain-on-drift",
+                {"trainer.update_policy=on_drift", "drift.trainer_alarms=[adwin]",
+                 "degradation.events_per_level=1500", "emulator.rate_hz=0"},
+                &s));
+  const auto& trainer = s["processes"]["trainer"];
+  uint64_t adwin = 0;
+  for (const auto& a : s["drift"]["alarms"]) adwin += a["detector"] == "adwin";
+  ASSERT_GT(adwin, 0u) << s["drift"].dump(1);
+  EXPECT_EQ(trainer["drift_alarms"].get<uint64_t>(), adwin)
+      << "every ADWIN alarm, and no other, reached the trainer";
+  EXPECT_GE(trainer["model_versions_published"].get<uint64_t>(), 2u);
+  EXPECT_EQ(trainer["update_policy"], "on_drift");
+}
+
 TEST(ChainTest, AnUnknownConfigKeyStopsTheLauncherWithAMessageNamingIt) {
   const std::string dir = testing::temp_dir("chain-badkey");
   runtime::ChildProcess chain;
