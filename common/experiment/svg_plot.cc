@@ -18,32 +18,6 @@ constexpr int kNumColours = sizeof(kColours) / sizeof(kColours[0]);
 
 constexpr double kLeft = 78, kRight = 190, kTop = 42, kBottom = 58;  // margins in px
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", v);
@@ -129,6 +103,32 @@ void data_range(const Plot& plot, bool want_x, bool log, double* lo, double* hi)
 }
 
 }  // namespace
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
 
 std::vector<double> nice_ticks(double lo, double hi, int max_ticks) {
   std::vector<double> ticks;

@@ -33,6 +33,8 @@ struct Plot {
 std::vector<double> nice_ticks(double lo, double hi, int max_ticks);
 // Powers of ten within [lo, hi] (lo > 0), with 2 and 5 times them when that spans < 3 decades.
 std::vector<double> log_ticks(double lo, double hi);
+// Text for SVG or HTML: & < > " as entities.
+std::string escape(const std::string& s);
 // Short tick text: "0.95", "1e+06" -> "1e6", "200".
 std::string format_tick(double v);
 

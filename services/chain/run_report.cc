@@ -8,48 +8,22 @@
 #include <sstream>
 #include <vector>
 
+#include "common/experiment/svg_plot.h"
 #include "common/files/atomic_file.h"
 
 namespace l1t::chain {
 namespace {
 
+using experiment::escape;
 using nlohmann::json;
 
+// One chart of a per-level quantity, drawn by the experiments' plot writer and inlined (its
+// XML prolog dropped): a figure labelled with the title, a polyline per series.
 struct Series {
-  std::string name, color;
+  std::string name;
   std::vector<std::optional<double>> values;  // one per level; nullopt: no point
   bool dashed = false;
 };
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string num(double v, int digits = 4) {
-  std::ostringstream s;
-  s.precision(digits);
-  s << std::fixed << v;
-  return s.str();
-}
 
 std::optional<double> field(const json& level, const std::string& key) {
   if (!level.contains(key) || !level[key].is_number()) return std::nullopt;
@@ -57,99 +31,38 @@ std::optional<double> field(const json& level, const std::string& key) {
   return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
 
-// A line chart: x is the level, y the series; class "plot" and one polyline per series.
 std::string chart(const std::string& title, const std::string& y_label,
-                  const std::vector<std::string>& x_labels, const std::vector<Series>& series,
+                  const std::vector<double>& levels, const std::vector<Series>& series,
                   std::optional<double> reference = std::nullopt) {
-  constexpr double kW = 560, kH = 300, kLeft = 60, kRight = 150, kTop = 30, kBottom = 40;
-  double lo = INFINITY, hi = -INFINITY;
+  experiment::Plot plot;
+  plot.title = title;
+  plot.x_label = "degradation level";
+  plot.y_label = y_label;
+  plot.width = 560;
+  plot.height = 320;
+  for (double l : levels) plot.x_ticks.push_back({l, experiment::format_tick(l)});
   for (const Series& s : series) {
-    for (const auto& v : s.values) {
-      if (v) {
-        lo = std::min(lo, *v);
-        hi = std::max(hi, *v);
-      }
+    experiment::PlotSeries p{s.name, {}, {}, s.dashed};
+    for (size_t i = 0; i < s.values.size() && i < levels.size(); ++i) {
+      if (!s.values[i]) continue;
+      p.x.push_back(levels[i]);
+      p.y.push_back(*s.values[i]);
     }
+    if (!p.x.empty()) plot.series.push_back(p);  // no point, no legend entry
   }
-  if (!std::isfinite(lo)) return "<p>" + escape(title) + ": no data</p>\n";
-  if (reference) {
-    lo = std::min(lo, *reference);
-    hi = std::max(hi, *reference);
+  if (plot.series.empty()) return "<p>" + escape(title) + ": no data</p>\n";
+  if (reference && levels.size() >= 2) {
+    plot.series.push_back(
+        {"threshold", {levels.front(), levels.back()}, {*reference, *reference}, true, 7});
   }
-  if (hi - lo < 1e-6) {
-    lo -= 0.05;
-    hi += 0.05;
-  }
-  const double pad = 0.05 * (hi - lo);
-  lo -= pad;
-  hi += pad;
-  const size_t n = std::max<size_t>(x_labels.size(), 2);
-  auto x = [&](size_t i) { return kLeft + (kW - kLeft - kRight) * i / static_cast<double>(n - 1); };
-  auto y = [&](double v) { return kTop + (kH - kTop - kBottom) * (hi - v) / (hi - lo); };
-  std::ostringstream o;
-  o << "<figure><svg class=\"plot\" viewBox=\"0 0 " << kW << " " << kH << "\" width=\"" << kW
-    << "\" height=\"" << kH << "\" role=\"img\" aria-label=\"" << escape(title) << "\">\n";
-  o << "<text x=\"" << kW / 2 << "\" y=\"18\" text-anchor=\"middle\" class=\"title\">"
-    << escape(title) << "</text>\n";
-  // Axes, five y ticks, the level labels.
-  o << "<line x1=\"" << kLeft << "\" y1=\"" << kH - kBottom << "\" x2=\"" << kW - kRight
-    << "\" y2=\"" << kH - kBottom << "\" class=\"axis\"/>\n";
-  o << "<line x1=\"" << kLeft << "\" y1=\"" << kTop << "\" x2=\"" << kLeft << "\" y2=\""
-    << kH - kBottom << "\" class=\"axis\"/>\n";
-  for (int t = 0; t <= 4; ++t) {
-    const double v = lo + (hi - lo) * t / 4;
-    o << "<text x=\"" << kLeft - 6 << "\" y=\"" << y(v) + 4 << "\" text-anchor=\"end\">"
-      << num(v, 3) << "</text>\n";
-    o << "<line x1=\"" << kLeft << "\" y1=\"" << y(v) << "\" x2=\"" << kW - kRight << "\" y2=\""
-      << y(v) << "\" class=\"grid\"/>\n";
-  }
-  for (size_t i = 0; i < x_labels.size(); ++i) {
-    o << "<text x=\"" << x(i) << "\" y=\"" << kH - kBottom + 16 << "\" text-anchor=\"middle\">"
-      << escape(x_labels[i]) << "</text>\n";
-  }
-  o << "<text x=\"" << (kLeft + kW - kRight) / 2 << "\" y=\"" << kH - 6
-    << "\" text-anchor=\"middle\">degradation level</text>\n";
-  o << "<text x=\"14\" y=\"" << (kTop + kH - kBottom) / 2 << "\" transform=\"rotate(-90 14 "
-    << (kTop + kH - kBottom) / 2 << ")\" text-anchor=\"middle\">" << escape(y_label) << "</text>\n";
-  if (reference) {
-    o << "<line x1=\"" << kLeft << "\" y1=\"" << y(*reference) << "\" x2=\"" << kW - kRight
-      << "\" y2=\"" << y(*reference) << "\" class=\"reference\"/>\n";
-  }
-  int row = 0;
-  for (const Series& s : series) {
-    if (std::none_of(s.values.begin(), s.values.end(),
-                     [](const auto& v) { return v.has_value(); })) {
-      continue;  // no point, no legend entry
-    }
-    std::ostringstream points;
-    for (size_t i = 0; i < s.values.size(); ++i) {
-      if (s.values[i]) points << num(x(i), 1) << "," << num(y(*s.values[i]), 1) << " ";
-    }
-    o << "<polyline fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"2\""
-      << (s.dashed ? " stroke-dasharray=\"5,4\"" : "") << " points=\"" << points.str()
-      << "\"><title>" << escape(s.name) << "</title></polyline>\n";
-    for (size_t i = 0; i < s.values.size(); ++i) {
-      if (s.values[i]) {
-        o << "<circle cx=\"" << num(x(i), 1) << "\" cy=\"" << num(y(*s.values[i]), 1)
-          << "\" r=\"2.5\" fill=\"" << s.color << "\"/>\n";
-      }
-    }
-    const double ly = kTop + 16 * row++;
-    o << "<line x1=\"" << kW - kRight + 10 << "\" y1=\"" << ly << "\" x2=\"" << kW - kRight + 30
-      << "\" y2=\"" << ly << "\" stroke=\"" << s.color << "\" stroke-width=\"2\"/>"
-      << "<text x=\"" << kW - kRight + 34 << "\" y=\"" << ly + 4 << "\">" << escape(s.name)
-      << "</text>\n";
-  }
-  o << "</svg></figure>\n";
-  return o.str();
+  std::string svg = experiment::render_svg(plot);
+  if (svg.rfind("<?xml", 0) == 0) svg.erase(0, svg.find('\n') + 1);
+  return "<figure class=\"plot\" aria-label=\"" + escape(title) + "\">" + svg + "</figure>\n";
 }
 
-const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-                         "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-
 Series from_levels(const json& levels, const std::string& key, const std::string& name,
-                   const std::string& color, bool dashed = false) {
-  Series s{name, color, {}, dashed};
+                   bool dashed = false) {
+  Series s{name, {}, dashed};
   for (const auto& l : levels) s.values.push_back(field(l, key));
   return s;
 }
@@ -179,8 +92,8 @@ std::string text(const json& j) {
 
 std::string render_report(const json& summary) {
   const json levels = summary.value("levels", json::array());
-  std::vector<std::string> x;
-  for (const auto& l : levels) x.push_back(std::to_string(l.value("level", 0)));
+  std::vector<double> x;
+  for (const auto& l : levels) x.push_back(l.value("level", 0));
   std::ostringstream o;
   o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
        "<title>L1 trigger chain: run report</title>\n<style>"
@@ -199,17 +112,17 @@ std::string render_report(const json& summary) {
 
   o << "<h2>Figures of merit per level</h2>\n";
   o << chart("PV-track efficiency at the target pile-up acceptance", "efficiency", x,
-             {from_levels(levels, "pv_efficiency_live_retuned", "live", kColors[0]),
-              from_levels(levels, "pv_efficiency_frozen_retuned", "frozen", kColors[1]),
-              from_levels(levels, "ceiling_pv_efficiency", "ceiling", kColors[2], true)});
+             {from_levels(levels, "pv_efficiency_live_retuned", "live"),
+              from_levels(levels, "pv_efficiency_frozen_retuned", "frozen"),
+              from_levels(levels, "ceiling_pv_efficiency", "ceiling", true)});
   o << chart("HT trigger efficiency at the frozen model's rate", "tt-bar efficiency", x,
-             {from_levels(levels, "trigger_efficiency_at_rate_live", "live", kColors[0]),
-              from_levels(levels, "trigger_efficiency_at_rate_frozen", "frozen", kColors[1])});
-  o << chart("ROC AUC of the track classifier", "AUC", x,
-             {from_levels(levels, "auc_live", "live", kColors[0]),
-              from_levels(levels, "auc_frozen", "frozen", kColors[1])});
+             {from_levels(levels, "trigger_efficiency_at_rate_live", "live"),
+              from_levels(levels, "trigger_efficiency_at_rate_frozen", "frozen")});
+  o << chart(
+      "ROC AUC of the track classifier", "AUC", x,
+      {from_levels(levels, "auc_live", "live"), from_levels(levels, "auc_frozen", "frozen")});
   o << chart("Share of what a model could win back", "recovered fraction", x,
-             {from_levels(levels, "recovered_fraction", "live", kColors[0])}, 0.0);
+             {from_levels(levels, "recovered_fraction", "live")}, 0.0);
 
   o << "<h2>Input drift</h2>\n";
   std::vector<Series> drift;
@@ -222,15 +135,14 @@ std::string render_report(const json& summary) {
     }
   }
   for (size_t i = 0; i < features.size(); ++i) {
-    Series s{features[i], kColors[i % 10], {}, false};
+    Series s{features[i], {}, false};
     for (const auto& l : levels) {
       const json d = l.value("drift", json::object()).value(features[i], json::object());
       s.values.push_back(field(d, "wasserstein_normed"));
     }
     drift.push_back(s);
   }
-  o << chart("Each input's distance from the run's start (normed W1; 0.1: drift)",
-             "normed Wasserstein-1", x, drift, 0.1);
+  o << chart("Inputs' drift from the run's start", "normed Wasserstein-1", x, drift, 0.1);
 
   const json d = summary.value("drift", json::object());
   std::vector<std::vector<std::string>> alarm_rows;

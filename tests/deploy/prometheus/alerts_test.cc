@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/run_command.h"
 #include "tests/support/service_process.h"
 
 namespace l1t {
@@ -17,15 +18,7 @@ namespace fs = std::filesystem;
 const std::string kPromtool = "/usr/bin/promtool";
 const std::string kDir = std::string(L1T_SOURCE_DIR) + "/deploy/prometheus";
 
-// Runs a command; its exit status and everything it printed.
-int run(const std::string& command, std::string* output) {
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  output->clear();
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) output->append(buf, n);
-  return ::pclose(p);
-}
+using testing::run_command;
 
 std::string read(const std::string& path) {
   std::ifstream in(path);
@@ -45,13 +38,14 @@ class AlertsTest : public ::testing::Test {
 
 TEST_F(AlertsTest, PromtoolAcceptsTheRules) {
   std::string out;
-  EXPECT_EQ(run(kPromtool + " check rules " + kDir + "/alerts.yml", &out), 0) << out;
+  EXPECT_EQ(run_command(kPromtool + " check rules " + kDir + "/alerts.yml", &out), 0) << out;
   EXPECT_NE(out.find("SUCCESS: 5 rules found"), std::string::npos) << out;
 }
 
 TEST_F(AlertsTest, TheRulesUnitTestsPass) {
   std::string out;
-  EXPECT_EQ(run("cd " + kDir + " && " + kPromtool + " test rules alerts_test.yml", &out), 0) << out;
+  EXPECT_EQ(run_command("cd " + kDir + " && " + kPromtool + " test rules alerts_test.yml", &out), 0)
+      << out;
   EXPECT_NE(out.find("SUCCESS"), std::string::npos) << out;
 }
 
@@ -66,7 +60,8 @@ TEST_F(AlertsTest, TheUnitTestsCatchARuleThatNoLongerWaits) {
   std::ofstream(dir + "/alerts.yml") << rules;
   fs::copy_file(kDir + "/alerts_test.yml", dir + "/alerts_test.yml");
   std::string out;
-  EXPECT_NE(run("cd " + dir + " && " + kPromtool + " test rules alerts_test.yml", &out), 0) << out;
+  EXPECT_NE(run_command("cd " + dir + " && " + kPromtool + " test rules alerts_test.yml", &out), 0)
+      << out;
   EXPECT_NE(out.find("L1TDriftAlarm"), std::string::npos) << out;
 }
 
