@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "common/nn/inference/fixed_predict.h"
 #include "common/nn/training/float_mlp.h"
 #include "common/nn/training/quantise.h"
@@ -250,6 +253,90 @@ TEST_F(InferenceNodeTest, AWeightOutsideItsPrecisionIsRefusedWithItsReason) {
   EXPECT_EQ(rejected(metrics_, "control", "weight_range"), 1);
   node_.on_model(update(2, 9), Source::kBroadcast);
   EXPECT_EQ(node_.live_version(), 2u) << "good weights after are applied";
+}
+
+}  // namespace
+}  // namespace l1t::inference
+
+namespace l1t::inference {
+namespace {
+
+// A labelled batch of one crossing as the labeller sends it: features as the node computes
+// them, truth labels.
+v1::LabelledBatch labelled(uint64_t id, physics::EventGenerator& gen,
+                           physics::GeneratedEvent* out = nullptr) {
+  const physics::GeneratedEvent g = gen.next({});
+  if (out) *out = g;
+  std::vector<float> features;
+  trigger::event_features(g.tracks, &features);
+  v1::LabelledBatch b;
+  b.add_event_ids(id);
+  b.set_n_features(5);
+  b.mutable_features()->Add(features.begin(), features.end());
+  for (auto o : g.origin) b.add_labels(o == physics::Origin::kPrimary ? 1.0f : 0.0f);
+  return b;
+}
+
+TEST_F(InferenceNodeTest, LabelCopiesAreScoredByTheLiveModelAndBadOnesRefused) {
+  start(2, 5);
+  physics::EventGenerator gen(physics::GeneratorConfig{}, 9);
+  double tp = 0, p = 0;  // the live model's (v2, seed 5) efficiency at 0.5, scored here
+  for (uint64_t id = 1; id <= 40; ++id) {
+    physics::GeneratedEvent g;
+    node_.on_labels(labelled(id, gen, &g));
+    const auto scores = expected_scores(model(5), g.tracks);
+    for (size_t t = 0; t < g.tracks.size(); ++t) {
+      if (g.origin[t] != physics::Origin::kPrimary) continue;
+      p += 1;
+      tp += scores[t] >= 512;
+    }
+  }
+  const auto watch = node_.label_watch().json();
+  EXPECT_EQ(watch["labelled_events"], 40);
+  ASSERT_TRUE(node_.label_watch().realized().valid);
+  EXPECT_DOUBLE_EQ(node_.label_watch().realized().efficiency, tp / p);
+
+  v1::LabelledBatch bad = labelled(41, gen);
+  bad.set_labels(0, 7.0f);  // not a label
+  node_.on_labels(bad);
+  v1::LabelledBatch short_features = labelled(42, gen);
+  short_features.mutable_features()->RemoveLast();
+  node_.on_labels(short_features);
+  v1::LabelledBatch nan = labelled(43, gen);
+  nan.set_features(0, std::nanf(""));
+  node_.on_labels(nan);
+  EXPECT_EQ(node_.label_watch().json()["labelled_events"], 40) << "none of the bad ones counted";
+  EXPECT_EQ(metrics_.rejected("label_copies", "shape").Value(), 3);
+}
+
+TEST_F(InferenceNodeTest, OnlyTheNamedDetectorsAlarmsGoToTheTrainer) {
+  drift::WatchSettings s;
+  s.reference_events = 200;
+  s.window_events = 200;
+  s.block_events = 10;
+  s.false_alarm_events = 1e5;  // simulated once here (a few seconds)
+  s.detectors = {"page_hinkley"};
+  s.trainer_alarms = {"page_hinkley"};
+  node_.set_drift_watch(s);
+  start(2, 5);
+  // Undegraded, then a large z0 shift: the watch calls it, and the alarm is sent.
+  uint64_t id = 0;
+  for (int i = 0; i < 300; ++i) ASSERT_NE(node_.on_event(event(++id, 1)), nullptr);
+  const size_t before = std::count(to_trainer_.begin(), to_trainer_.end(), "alarm");
+  physics::DegradationState shifted;
+  shifted.tracker.z0_shift_cm = 2.0;
+  for (int i = 0; i < 300; ++i) {
+    physics::GeneratedEvent g = generator_.next(shifted);
+    v1::Event e = event(++id, 1);
+    e.set_n_tracks(static_cast<uint32_t>(g.tracks.size()));
+    e.set_track_words(physics::pack_tracks(g.tracks));
+    ASSERT_NE(node_.on_event(e), nullptr);
+  }
+  ASSERT_GT(node_.drift_watch().alarms_total(), 0u);
+  const size_t sent = std::count(to_trainer_.begin(), to_trainer_.end(), "alarm") - before;
+  size_t ph = 0;
+  for (const auto& a : node_.drift_watch().alarms()) ph += a.detector == "page_hinkley";
+  EXPECT_EQ(sent, ph) << "every Page-Hinkley alarm, once; the CUSUM's are not named";
 }
 
 }  // namespace
