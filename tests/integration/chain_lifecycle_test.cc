@@ -66,11 +66,14 @@ TEST(ChainLifecycleTest, TheLauncherFailsWhenAProcessDiesAndLeavesNoneBehind) {
       << error;
   nlohmann::json ready;
   const auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (!runtime::read_json_file(dir + "/labeller.ready.json", &ready) &&
+  // The inference node is the last the launcher starts (after the labeller, whose accepts
+  // endpoint it needs).
+  while (!runtime::read_json_file(dir + "/inference.ready.json", &ready) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(50ms);
   }
   ASSERT_TRUE(runtime::read_json_file(dir + "/inference.ready.json", &ready)) << dir;
+  ASSERT_TRUE(runtime::read_json_file(dir + "/labeller.ready.json", &ready)) << dir;
   std::this_thread::sleep_for(1s);
   // Find the inference node through its stats-free pid: the launcher logged it.
   std::ifstream log(dir + "/chain.log");
