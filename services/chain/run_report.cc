@@ -33,7 +33,8 @@ std::optional<double> field(const json& level, const std::string& key) {
 
 std::string chart(const std::string& title, const std::string& y_label,
                   const std::vector<double>& levels, const std::vector<Series>& series,
-                  std::optional<double> reference = std::nullopt) {
+                  std::optional<double> reference = std::nullopt,
+                  const std::string& reference_name = "threshold") {
   experiment::Plot plot;
   plot.title = title;
   plot.x_label = "degradation level";
@@ -53,7 +54,7 @@ std::string chart(const std::string& title, const std::string& y_label,
   if (plot.series.empty()) return "<p>" + escape(title) + ": no data</p>\n";
   if (reference && levels.size() >= 2) {
     plot.series.push_back(
-        {"threshold", {levels.front(), levels.back()}, {*reference, *reference}, true, 7});
+        {reference_name, {levels.front(), levels.back()}, {*reference, *reference}, true, 7});
   }
   std::string svg = experiment::render_svg(plot);
   if (svg.rfind("<?xml", 0) == 0) svg.erase(0, svg.find('\n') + 1);
@@ -122,7 +123,7 @@ std::string render_report(const json& summary) {
       "ROC AUC of the track classifier", "AUC", x,
       {from_levels(levels, "auc_live", "live"), from_levels(levels, "auc_frozen", "frozen")});
   o << chart("Share of what a model could win back", "recovered fraction", x,
-             {from_levels(levels, "recovered_fraction", "live")}, 0.0);
+             {from_levels(levels, "recovered_fraction", "live")}, 0.0, "none recovered");
 
   o << "<h2>Input drift</h2>\n";
   std::vector<Series> drift;
