@@ -16,6 +16,9 @@ packages=(
 # with its libFuzzer runtime for scripts/fuzz.sh, and Chromium to render the run report.
 if [ "${1:-}" = "--test" ]; then
   packages+=(prometheus python3-numpy hepmc3-doc clang libclang-rt-14-dev chromium)
+  # kubectl renders deploy/k8s (kubectl kustomize); Debian's unless one is already installed
+  # (another package's kubectl would conflict with it).
+  command -v kubectl > /dev/null || packages+=(kubernetes-client)
 fi
 # The PyTorch side-by-side (bench/compare_pytorch.sh) needs torch: --bench.
 if [ "${1:-}" = "--bench" ]; then packages+=(python3-torch python3-numpy); fi
