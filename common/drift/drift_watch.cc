@@ -254,12 +254,18 @@ void DriftWatch::end_block(const EventInputs& in) {
 std::vector<FeatureDistance> DriftWatch::distances() const {
   std::vector<FeatureDistance> out;
   for (size_t f = 0; f < kWatchedFeatures.size(); ++f) {
-    if (window_[f].values.empty()) continue;
-    for (const auto& [name, ref] : {std::pair{"undegraded", &undegraded_}, {"model", &model_}}) {
-      if (!(*ref)[f].full()) continue;
-      out.push_back(
-          {kWatchedFeatures[f], name, drift::distances((*ref)[f].values, window_[f].values)});
-    }
+    for (FeatureDistance& d : distances(f)) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<FeatureDistance> DriftWatch::distances(size_t f) const {
+  std::vector<FeatureDistance> out;
+  if (f >= kWatchedFeatures.size() || window_[f].values.empty()) return out;
+  for (const auto& [name, ref] : {std::pair{"undegraded", &undegraded_}, {"model", &model_}}) {
+    if (!(*ref)[f].full()) continue;
+    out.push_back(
+        {kWatchedFeatures[f], name, drift::distances((*ref)[f].values, window_[f].values)});
   }
   return out;
 }

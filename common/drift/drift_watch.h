@@ -93,6 +93,9 @@ class DriftWatch {
   // The recent window against both references (features whose reference is not complete are
   // left out).
   std::vector<FeatureDistance> distances() const;
+  // The same for one feature (an index into kWatchedFeatures): a caller on the event loop spreads
+  // the sorting over several turns instead of stalling one by tens of ms.
+  std::vector<FeatureDistance> distances(size_t feature) const;
   std::vector<DetectorState> detectors() const;
   const std::vector<WatchAlarm>& alarms() const { return alarms_; }
   uint64_t alarms_total() const { return alarms_total_; }

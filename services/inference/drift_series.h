@@ -34,6 +34,7 @@ class DriftSeries {
   void detector(const drift::DetectorState& d);
   metrics::Metrics& metrics_;
   std::map<std::pair<std::string, std::string>, uint64_t> alarms_seen_;
+  size_t next_feature_ = 0;
 };
 
 }  // namespace l1t::inference

@@ -216,6 +216,7 @@ const v1::Decision* InferenceNode::on_event(const v1::Event& event) {
                   live_scores_, ht_live > settings_.accept_ht_gev, decision_.pv_z0(),
                   n > 0 ? static_cast<double>(disagree) / static_cast<double>(n) : 0.0});
   if (label_watch_.model_version() != live_.version()) start_label_model();
+  replay_one_label();
   label_watch_.set_level(event.degradation().level());
   label_watch_.observe_event(live_scores_, settings_.score_threshold);
   forward_alarms(event.fill());
@@ -310,6 +311,8 @@ void InferenceNode::on_labels(const v1::LabelledBatch& batch) {
   while (recent_label_tracks_ > kRecentLabelTracks && recent_labels_.size() > 1) {
     recent_label_tracks_ -= recent_labels_.front().labels.size();
     recent_labels_.pop_front();
+    if (replay_next_ > 0) --replay_next_;
+    if (replay_end_ > 0) --replay_end_;
   }
 }
 
@@ -322,15 +325,20 @@ void InferenceNode::score_labels(const std::vector<float>& features, size_t n) {
   for (size_t t = 0; t < n; ++t) label_scores_[t] = static_cast<float>(label_raw_[t]) * lsb;
 }
 
-// A new live model: its figures start afresh, from the recent labels scored again.
+// A new live model: its figures start afresh, from the recent labels scored again, one crossing
+// per decided event (all at once would stall the events behind a swap by tens of ms).
 void InferenceNode::start_label_model() {
   label_watch_.start_model(live_.version());
-  for (const RecentLabels& r : recent_labels_) {
-    score_labels(r.features, r.labels.size());
-    label_watch_.observe_labels(r.event_id, label_scores_, r.labels, settings_.score_threshold,
-                                /*replayed=*/true);
-  }
-  label_watch_.refresh();
+  replay_next_ = 0;
+  replay_end_ = recent_labels_.size();
+}
+
+void InferenceNode::replay_one_label() {
+  if (replay_next_ >= replay_end_ || replay_next_ >= recent_labels_.size()) return;
+  const RecentLabels& r = recent_labels_[replay_next_++];
+  score_labels(r.features, r.labels.size());
+  label_watch_.observe_labels(r.event_id, label_scores_, r.labels, settings_.score_threshold,
+                              /*replayed=*/true);
 }
 
 void InferenceNode::flush_metrics() {

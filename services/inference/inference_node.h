@@ -146,6 +146,8 @@ class InferenceNode {
   size_t recent_label_tracks_ = 0;
   void score_labels(const std::vector<float>& features, size_t n);
   void start_label_model();
+  void replay_one_label();
+  size_t replay_next_ = 0, replay_end_ = 0;  // recent_labels_ still to score with the new model
   Counters counters_;
   v1::Decision decision_;
   v1::Decision accept_;  // reused by accept_of_last()

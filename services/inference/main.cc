@@ -103,7 +103,7 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   dev.on<v1::LabelledBatch>("label_copies", transport::kTopicLabels,
                             [&](const v1::LabelledBatch& b) { node.on_labels(b); });
   dev.every(std::chrono::milliseconds(200), [&] { node.flush_metrics(); });
-  dev.every(std::chrono::seconds(1), [&] { node.flush_drift(); });
+  dev.every(std::chrono::milliseconds(125), [&] { node.flush_drift(); });
   dev.every(std::chrono::milliseconds(static_cast<int64_t>(1000 * cfg.inference.heartbeat_s)),
             [&] { node.heartbeat(); });
   dev.run();
