@@ -19,6 +19,12 @@ if [ "${1:-}" = "--test" ]; then
   # kubectl renders deploy/k8s (kubectl kustomize); Debian's unless one is already installed
   # (another package's kubectl would conflict with it).
   command -v kubectl > /dev/null || packages+=(kubernetes-client)
+  # The compose and swarm tests: a Docker engine and compose (Debian's, unless another is
+  # installed: docker-ce conflicts with docker.io), debootstrap for the base image.
+  command -v dockerd > /dev/null || packages+=(docker.io)
+  docker compose version > /dev/null 2>&1 || command -v docker-compose > /dev/null ||
+    packages+=(docker-compose)
+  packages+=(debootstrap iproute2)
 fi
 # The PyTorch side-by-side (bench/compare_pytorch.sh) needs torch: --bench.
 if [ "${1:-}" = "--bench" ]; then packages+=(python3-torch python3-numpy); fi

@@ -93,7 +93,7 @@ struct ModelSettings {
 };
 
 struct InferenceSettings {
-  std::string node = "inference-0";
+  std::string node = "inference-0";  // "": the host name (replicas of one configuration)
   double score_threshold = 0.5;  // a track is "primary" when its score is at least this
   // The monitors' working point: the score threshold at which the frozen model keeps this share
   // of pile-up tracks on undegraded events, then held for every level (trigger::DecisionMonitor).

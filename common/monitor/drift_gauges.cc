@@ -72,6 +72,23 @@ void DriftGauges::update(const trigger::DecisionMonitor& m) {
     smear_.Set(cur->smear);
   }
   version_.Set(static_cast<double>(m.latest_version()));
+  for (const auto& [name, node] : m.nodes()) {
+    auto it = nodes_.find(name);
+    if (it == nodes_.end()) {
+      const prometheus::Labels labels{{"node", name}};
+      NodeSeries s;
+      s.decisions = &metrics_.counter("l1t_monitor_node_decisions_total",
+                                      "Decisions received from each inference node", labels);
+      s.version = &metrics_.gauge("l1t_monitor_node_model_version",
+                                  "Live weight version of each node's latest decision", labels);
+      s.alarms = &metrics_.gauge("l1t_monitor_node_drift_alarms",
+                                 "Label-free drift alarms each node has raised", labels);
+      it = nodes_.emplace(name, s).first;
+    }
+    advance(*it->second.decisions, node.decisions, &it->second.decisions_seen);
+    it->second.version->Set(static_cast<double>(node.model_version));
+    it->second.alarms->Set(static_cast<double>(node.drift_alarms));
+  }
   missing_.Set(static_cast<double>(m.events_missing_around_swaps()));
   for (const auto& [level, score] : m.levels()) {
     auto it = levels_.find(level);

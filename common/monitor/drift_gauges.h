@@ -1,10 +1,11 @@
 // The monitor's view of drift as Prometheus series: rolling and per-level accuracy and AUC of
 // the live and the frozen model, PV-track efficiency and pile-up acceptance at the working
 // point, the HT trigger's efficiency, rate and HT resolution, the degradation in force and the
-// weight version deciding.
+// weight version deciding; per inference node, its decisions, weight version and drift alarms.
 #pragma once
 
 #include <map>
+#include <string>
 #include <utility>
 
 #include "common/metrics/metrics.h"
@@ -37,7 +38,13 @@ class DriftGauges {
   prometheus::Gauge& missing_;
   prometheus::Gauge& working_point_;
   prometheus::Gauge& ht_threshold_;
+  struct NodeSeries {
+    prometheus::Counter* decisions;
+    prometheus::Gauge *version, *alarms;
+    uint64_t decisions_seen = 0;
+  };
   std::map<uint32_t, LevelSeries> levels_;
+  std::map<std::string, NodeSeries> nodes_;
   uint64_t joined_seen_ = 0, unmatched_seen_ = 0, mismatched_seen_ = 0;
 };
 

@@ -1,6 +1,11 @@
 #include "common/security/key_store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <map>
@@ -54,6 +59,20 @@ bool ensure_keys(const std::string& dir, std::string* error) {
   if (has_keys(dir)) return true;
   const fs::path target = fs::absolute(dir);
   std::error_code ec;
+  // A directory that exists (a volume's mount point) cannot be renamed onto: the set is written
+  // in place, one writer at a time, allow.yaml last.
+  if (fs::is_directory(target, ec)) {
+    const std::string lock = (target / ".lock").string();
+    const int fd = ::open(lock.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0 || ::flock(fd, LOCK_EX) != 0) {
+      *error = "cannot lock the keys directory " + dir + ": " + std::strerror(errno);
+      if (fd >= 0) ::close(fd);
+      return false;
+    }
+    const bool ok = has_keys(dir) || write_all(target.string(), error);
+    ::close(fd);
+    return ok;
+  }
   fs::create_directories(target.parent_path(), ec);
   const std::string staging =
       target.string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(::gettid());

@@ -37,10 +37,15 @@ void DecisionMonitor::on_truth(const v1::Truth& truth) {
 }
 
 void DecisionMonitor::on_decision(const v1::Decision& decision) {
-  if (drift_alarms_.size() < 256 || drift_alarms_.count(decision.node()) > 0) {
-    uint64_t& alarms = drift_alarms_[decision.node()];
-    if (decision.drift_alarms() > alarms) last_drift_alarm_ = decision.last_drift_alarm();
-    alarms = std::max(alarms, decision.drift_alarms());
+  if (nodes_.size() < kMaxNodes || nodes_.count(decision.node()) > 0) {
+    NodeView& node = nodes_[decision.node()];
+    ++node.decisions;
+    node.model_version = decision.model_version();
+    if (decision.drift_alarms() > node.drift_alarms) {
+      last_drift_alarm_ = decision.last_drift_alarm();
+      node.last_drift_alarm = decision.last_drift_alarm();
+    }
+    node.drift_alarms = std::max(node.drift_alarms, decision.drift_alarms());
   }
   // A second decision on one event (it was sent twice, around an emulator restart): the first
   // one counts.
@@ -244,7 +249,7 @@ double DecisionMonitor::latency_quantile(double q) const {
 
 uint64_t DecisionMonitor::drift_alarms() const {
   uint64_t sum = 0;
-  for (const auto& [node, alarms] : drift_alarms_) sum += alarms;
+  for (const auto& [name, node] : nodes_) sum += node.drift_alarms;
   return sum;
 }
 

@@ -56,8 +56,20 @@ struct LevelFigures {
   nn::WorkingPoint live_retuned, frozen_retuned;
 };
 
+// One inference node as its decisions show it (several nodes share the event stream).
+struct NodeView {
+  uint64_t decisions = 0;        // every decision the node sent, duplicates included
+  uint64_t drift_alarms = 0;     // its label-free drift alarms so far (Decision.drift_alarms)
+  uint64_t model_version = 0;    // the live weight version of its latest decision
+  std::string last_drift_alarm;  // "detector/signal" of its latest alarm
+};
+
 class DecisionMonitor {
  public:
+  // Decisions from more nodes than this are scored but not shown per node (names come from
+  // the network: a peer cannot grow this without bound).
+  static constexpr size_t kMaxNodes = 256;
+
   // history bounds memory for endless runs: the latencies kept for quantiles, the per-event
   // versions kept for the swap check, and the events waiting for their other half (older ones
   // are given up and counted in unmatched()).
@@ -95,6 +107,7 @@ class DecisionMonitor {
   // and the latest one named ("detector/signal"), for progress lines.
   uint64_t drift_alarms() const;
   const std::string& last_drift_alarm() const { return last_drift_alarm_; }
+  const std::map<std::string, NodeView>& nodes() const { return nodes_; }
   const std::vector<uint64_t>& versions_seen() const { return versions_seen_; }
   // Decided events in id order whose neighbour across a version change is missing.
   uint64_t events_missing_around_swaps() const;
@@ -147,7 +160,7 @@ class DecisionMonitor {
   size_t latency_next_ = 0;
   uint64_t missing_forgotten_ = 0;  // events_missing_around_swaps() of pruned events
   uint64_t latest_version_ = 0;
-  std::map<std::string, uint64_t> drift_alarms_;  // by node, at most kMaxNodes
+  std::map<std::string, NodeView> nodes_;  // at most kMaxNodes
   std::string last_drift_alarm_;
   uint64_t joined_ = 0, decisions_ = 0, mismatched_ = 0, unmatched_ = 0, duplicates_ = 0;
 };

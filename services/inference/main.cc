@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/device/device.h"
+#include "common/runtime/host_name.h"
 #include "services/inference/inference_node.h"
 
 using namespace l1t;
@@ -14,7 +15,15 @@ namespace {
 int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   device::Device dev("inference", options, cfg.metrics.bind_address, cfg.metrics.inference,
                      cfg.limits, cfg.security);
-  inference::InferenceNode node(cfg.inference, dev.metrics());
+  // Replicas share one configuration (compose --scale, a swarm service, a Deployment): a node
+  // without a name takes its host's, which differs per container.
+  config::InferenceSettings settings = cfg.inference;
+  if (settings.node.empty()) settings.node = runtime::host_name();
+  inference::InferenceNode node(settings, dev.metrics());
+  // Joins a scrape target (an address under service discovery) to the node's name.
+  dev.metrics()
+      .gauge("l1t_inference_node_info", "This inference node's name", {{"node", settings.node}})
+      .Set(1);
   node.set_limits(cfg.limits);
   // Offline labels are the trigger's own sample: they never calibrate its scores.
   node.set_drift_watch(cfg.drift, cfg.labeller.mode != "offline", cfg.labeller.mode);
@@ -52,13 +61,13 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   // every second until it has both. The trainer answers in order, so any two answers include a
   // current one: ready only after two since the last pair, or a node could start on v1 with the
   // current weights a moment away.
-  transport::HeaderStamper request_stamp(cfg.inference.node);
+  transport::HeaderStamper request_stamp(settings.node);
   auto request_snapshots = [&] {
     answers = 0;
     for (uint64_t version : {1, 0}) {
       v1::SnapshotRequest req;
       request_stamp.stamp(req.mutable_header());
-      req.set_node(cfg.inference.node);
+      req.set_node(settings.node);
       req.set_version(version);
       transport::send(control, transport::kTopicSnapshot, req, false);
     }
@@ -71,8 +80,8 @@ int run(const runtime::ProcessOptions& options, const config::Scenario& cfg) {
   started = dev.run_until([&] { return node.ready() && answers >= 2; });
   if (started) {
     dev.ready({{"model_version", node.live_version()}});
-    spdlog::info("inference: ready with weights v{}, metrics on :{}", node.live_version(),
-                 dev.metrics().port());
+    spdlog::info("inference {}: ready with weights v{}, metrics on :{}", settings.node,
+                 node.live_version(), dev.metrics().port());
   }
 
   // A decision published before a monitor's subscription has arrived is lost (ZeroMQ's slow

@@ -13,8 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include <yaml-cpp/yaml.h>
-
+#include "tests/support/dashboard_queries.h"
 #include "tests/support/prometheus_server.h"
 #include "tests/support/service_process.h"
 
@@ -170,39 +169,10 @@ TEST(PrometheusTest, ScrapesTheChainAndSeesEventsModelVersionsAndLatencies) {
   // valid PromQL here, and every l1t_ metric it names is one the processes export (rejections
   // are created on the first bad message only). The Drift dashboard's panels must also return
   // data: its series are the drift statistics this chain computes.
-  struct Query {
-    std::string where, expr;
-    bool needs_data;
-  };
-  std::vector<Query> queries;
-  for (const char* name : {"l1t-chain", "l1t-drift"}) {
-    std::ifstream file(std::string(L1T_SOURCE_DIR) + "/deploy/grafana/dashboards/" + name +
-                       ".json");
-    const auto dashboard = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
-    ASSERT_FALSE(dashboard.is_discarded()) << name << " is not valid JSON";
-    const bool drift = std::string(name) == "l1t-drift";
-    for (const auto& panel : dashboard["panels"]) {
-      for (const auto& target : panel["targets"]) {
-        queries.push_back({std::string(name) + " panel '" + panel["title"].get<std::string>() + "'",
-                           target["expr"].get<std::string>(), drift});
-      }
-    }
-    for (const auto& a : dashboard["annotations"]["list"]) {
-      queries.push_back({std::string(name) + " annotation '" + a["name"].get<std::string>() + "'",
-                         a["expr"].get<std::string>(), false});
-    }
-  }
-  const YAML::Node rules =
-      YAML::LoadFile(std::string(L1T_SOURCE_DIR) + "/deploy/prometheus/alerts.yml");
-  for (const auto& group : rules["groups"]) {
-    for (const auto& rule : group["rules"]) {
-      queries.push_back(
-          {"alert " + rule["alert"].as<std::string>(), rule["expr"].as<std::string>(), false});
-    }
-  }
-  for (Query& q : queries) {
-    q.expr = std::regex_replace(q.expr, std::regex("\\$__rate_interval"), "5s");
-    if (q.needs_data) {
+  const auto queries = testing::shipped_queries(L1T_SOURCE_DIR, "5s", &error);
+  ASSERT_TRUE(error.empty()) << error;
+  for (const auto& q : queries) {
+    if (q.panel && q.drift) {
       checks.push_back({q.where + " has data", q.expr,
                         [](const std::vector<testing::Sample>& s) { return !s.empty(); }});
     }
@@ -226,7 +196,7 @@ TEST(PrometheusTest, ScrapesTheChainAndSeesEventsModelVersionsAndLatencies) {
   }
 
   size_t drift_panels = 0;
-  for (const Query& q : queries) drift_panels += q.needs_data;
+  for (const auto& q : queries) drift_panels += q.panel && q.drift;
   EXPECT_GE(queries.size(), 40u);
   EXPECT_GE(drift_panels, 20u);
   const auto names = prometheus.label_values("__name__", &error);
@@ -234,7 +204,7 @@ TEST(PrometheusTest, ScrapesTheChainAndSeesEventsModelVersionsAndLatencies) {
   const std::set<std::string> exported(names->begin(), names->end());
   const std::set<std::string> created_lazily{"l1t_messages_rejected_total"};
   const std::regex metric_name("l1t_[a-z_]+");
-  for (const Query& q : queries) {
+  for (const auto& q : queries) {
     EXPECT_TRUE(prometheus.query(q.expr, &error)) << q.where << ": " << q.expr << ": " << error;
     for (std::sregex_iterator m(q.expr.begin(), q.expr.end(), metric_name), end; m != end; ++m) {
       const std::string name = m->str();

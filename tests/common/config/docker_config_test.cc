@@ -1,10 +1,11 @@
 // configs/docker.yaml, docker-compose.yml and deploy/prometheus/prometheus.yml describe one
-// deployment; there is no Docker engine in CI, so these tests check that the three agree and
-// that every container's command line loads with the strict scenario loader.
+// deployment: these tests check, without a Docker engine, that the three agree and that every
+// container's command line loads with the strict scenario loader (ComposeTest runs them).
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,8 @@ std::string port_of(const std::string& endpoint) {
   return endpoint.substr(endpoint.rfind(':') + 1);
 }
 
-// A compose service's command: the config path (in the image) and its --set overrides.
+// A compose service's command: the config path (in the image) and its --set overrides, with
+// ${VAR:-default} as compose fills it when VAR is unset.
 struct Command {
   std::string program, config;
   std::vector<std::string> overrides;
@@ -42,7 +44,8 @@ Command compose_command(const std::string& service) {
   if (!argv || !argv.IsSequence()) return c;
   c.program = argv[0].as<std::string>();
   for (size_t i = 1; i < argv.size(); ++i) {
-    const std::string a = argv[i].as<std::string>();
+    static const std::regex variable(R"(\$\{[A-Z0-9_]+:-([^}]*)\})");
+    const std::string a = std::regex_replace(argv[i].as<std::string>(), variable, "$1");
     if (a.rfind("--config=", 0) == 0) {
       c.config = a.substr(9);
     } else if (a.rfind("--set=", 0) == 0) {
@@ -94,6 +97,12 @@ TEST(DockerConfigTest, EveryComposeCommandLoadsAndBindersListenOnTheConnectorsPo
     std::string error;
     ASSERT_TRUE(load_scenario(kSource + "/configs/docker.yaml", c.overrides, &s, &error)) << error;
     for (const auto& o : c.overrides) {
+      // Only binders' endpoints differ, and the emulator's rate (L1T_EMULATOR_RATE_HZ), whose
+      // default is the file's.
+      if (o.rfind("emulator.rate_hz=", 0) == 0) {
+        EXPECT_EQ(s.emulator.rate_hz, base.emulator.rate_hz);
+        continue;
+      }
       ASSERT_EQ(o.rfind("endpoints.", 0), 0u) << "only binders' endpoints differ: " << o;
     }
     const std::map<std::string, std::pair<std::string, std::string>> bound = {
@@ -126,13 +135,57 @@ TEST(DockerConfigTest, PrometheusScrapesEachServiceOnItsMetricsPort) {
   const YAML::Node prom = YAML::LoadFile(kSource + "/deploy/prometheus/prometheus.yml");
   std::map<std::string, std::string> targets;
   for (const auto& job : prom["scrape_configs"]) {
-    targets[job["job_name"].as<std::string>()] =
-        job["static_configs"][0]["targets"][0].as<std::string>();
+    const std::string name = job["job_name"].as<std::string>();
+    if (job["dns_sd_configs"]) {  // every replica of a scaled service, by its name
+      const YAML::Node sd = job["dns_sd_configs"][0];
+      EXPECT_EQ(sd["type"].as<std::string>(), "A") << name;
+      ASSERT_EQ(sd["names"].size(), 1u) << name;
+      targets[name] = sd["names"][0].as<std::string>() + ":" + sd["port"].as<std::string>();
+    } else {
+      targets[name] = job["static_configs"][0]["targets"][0].as<std::string>();
+    }
   }
+  EXPECT_TRUE(prom["scrape_configs"][1]["dns_sd_configs"] &&
+              prom["scrape_configs"][1]["job_name"].as<std::string>() == "inference")
+      << "inference scales out: Prometheus must find its replicas by DNS, not one static target";
   for (const auto& [service, port] : ports) {
     EXPECT_EQ(targets[service], service + ":" + std::to_string(port));
   }
   EXPECT_EQ(targets.size(), ports.size());
+}
+
+TEST(DockerConfigTest, InferenceScalesOutWithoutHostPortsOrAFixedName) {
+  const YAML::Node compose = YAML::LoadFile(kSource + "/docker-compose.yml");
+  // Replicas would all claim one host port (docker compose up --scale inference=3).
+  EXPECT_FALSE(compose["services"]["inference"]["ports"]) << "inference publishes a host port";
+  EXPECT_FALSE(compose["services"]["inference"]["container_name"]);
+  // Each replica names itself after its host.
+  EXPECT_EQ(load_docker().inference.node, "");
+}
+
+// deploy/swarm/stack.yml repeats the compose services in the stack format (swarm's loader
+// refuses the compose file's depends_on conditions): the same images and commands.
+TEST(DockerConfigTest, TheSwarmStackRunsWhatTheComposeFileRuns) {
+  const YAML::Node compose = YAML::LoadFile(kSource + "/docker-compose.yml")["services"];
+  const YAML::Node stack = YAML::LoadFile(kSource + "/deploy/swarm/stack.yml")["services"];
+  std::vector<std::string> services{"keys", "prometheus", "grafana"};
+  services.insert(services.end(), kServices.begin(), kServices.end());
+  for (const auto& service : services) {
+    SCOPED_TRACE(service);
+    ASSERT_TRUE(stack[service]) << "not in the stack";
+    // yaml-cpp keeps a merge key (<<: *l1t) as a key of its own.
+    auto image = [](const YAML::Node& n) {
+      return (n["image"] ? n["image"] : n["<<"]["image"]).as<std::string>();
+    };
+    EXPECT_EQ(image(stack[service]), image(compose[service]));
+    const YAML::Node a = compose[service]["command"], b = stack[service]["command"];
+    ASSERT_EQ(bool(a), bool(b)) << "a command in one file only";
+    if (!a) continue;  // grafana: the image's own
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].as<std::string>(), b[i].as<std::string>());
+  }
+  EXPECT_EQ(stack.size(), services.size()) << "a service the compose file does not have";
+  EXPECT_EQ(stack["inference"]["deploy"]["endpoint_mode"].as<std::string>(), "dnsrr");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
 #include <vector>
 
 namespace l1t::monitor {
@@ -100,6 +102,37 @@ TEST(MonitorNodeTest, ObservesLatencyAndExportsItOnFlush) {
   EXPECT_EQ(h.sample_count, 2u);
   EXPECT_NEAR(h.sample_sum, 6e-3, 1e-12);
   EXPECT_NEAR(node.monitor().latency_quantile(0.99), 3e-3, 1e-12);
+}
+
+TEST(MonitorNodeTest, ExportsEachNodesDecisionsVersionAndAlarms) {
+  metrics::Metrics metrics("127.0.0.1", 0);
+  MonitorNode node(metrics, 0.5, 0.10);
+  for (uint64_t id = 1; id <= 5; ++id) {
+    v1::Decision d = decision(id, 0);
+    d.set_node(id % 2 ? "inference-a" : "inference-b");
+    d.set_model_version(id);
+    d.set_drift_alarms(id % 2 ? 0 : 3);
+    node.on_decision(d);
+  }
+  node.flush();
+  node.flush();                                               // a second flush adds nothing
+  std::map<std::string, std::map<std::string, double>> seen;  // metric -> node -> value
+  for (const auto& family : metrics.registry().Collect()) {
+    if (family.name.rfind("l1t_monitor_node_", 0) != 0) continue;
+    for (const auto& m : family.metric) {
+      ASSERT_EQ(m.label.size(), 1u);
+      EXPECT_EQ(m.label[0].name, "node");
+      seen[family.name][m.label[0].value] =
+          family.type == prometheus::MetricType::Counter ? m.counter.value : m.gauge.value;
+    }
+  }
+  using Values = std::map<std::string, double>;
+  EXPECT_EQ(seen["l1t_monitor_node_decisions_total"],
+            (Values{{"inference-a", 3}, {"inference-b", 2}}));
+  EXPECT_EQ(seen["l1t_monitor_node_model_version"],
+            (Values{{"inference-a", 5}, {"inference-b", 4}}));
+  EXPECT_EQ(seen["l1t_monitor_node_drift_alarms"],
+            (Values{{"inference-a", 0}, {"inference-b", 3}}));
 }
 
 }  // namespace

@@ -107,5 +107,37 @@ TEST(KeyStoreTest, ProcessesRacingToMakeKeysEndWithOneCompleteSet) {
   fs::remove_all(dir);
 }
 
+// A volume's mount point (docker compose's keys volume) exists before any key does and cannot be
+// renamed onto: the set is written into it, by one racer.
+TEST(KeyStoreTest, ProcessesRacingIntoAnExistingEmptyDirectoryEndWithOneCompleteSet) {
+  const std::string dir = fresh_dir("mount-point");
+  fs::create_directories(dir);
+  std::vector<std::thread> racers;
+  std::vector<int> ok(4, 0);
+  for (int i = 0; i < 4; ++i) {
+    racers.emplace_back([&, i] {
+      std::string error;
+      ok[i] = ensure_keys(dir, &error);
+    });
+  }
+  for (auto& t : racers) t.join();
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(ok[i]) << i;
+  std::string error;
+  for (const auto& role : roles()) {
+    Keyring k;
+    EXPECT_TRUE(Keyring::load(dir, role, &k, &error)) << error;
+    EXPECT_EQ(k.role_of(k.own().public_key), role) << role << "'s key is not the one admitted";
+  }
+  auto allow_file = [&] {
+    std::ifstream in(dir + "/" + kAllowFile);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  const std::string allow_before = allow_file();
+  EXPECT_FALSE(allow_before.empty());
+  EXPECT_TRUE(ensure_keys(dir, &error)) << error;  // keys in place: kept
+  EXPECT_EQ(allow_file(), allow_before);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace l1t::security

@@ -280,5 +280,42 @@ TEST(DecisionMonitorTest, TheLiveModelIsScoredAtTheThresholdItsWeightsCarry) {
   EXPECT_DOUBLE_EQ(held.live.negative_acceptance, 1.0);
 }
 
+TEST(DecisionMonitorTest, KeepsAViewOfEachNodeAndBoundsHowManyNodes) {
+  DecisionMonitor m;
+  auto from = [](std::string node, uint64_t id, uint64_t version, uint64_t alarms,
+                 std::string last) {
+    v1::Decision d = decision(id, 0, version, {1000, 10, 900}, {1000, 10, 100});
+    d.set_node(std::move(node));
+    d.set_drift_alarms(alarms);
+    d.set_last_drift_alarm(std::move(last));
+    return d;
+  };
+  m.on_decision(from("a", 1, 3, 0, ""));
+  m.on_decision(from("b", 2, 3, 1, "adwin/pt"));
+  m.on_decision(from("a", 3, 4, 2, "ph/z0"));
+  m.on_decision(from("b", 4, 4, 1, "adwin/pt"));  // the same alarm again: not a new one
+  ASSERT_EQ(m.nodes().size(), 2u);
+  const NodeView& a = m.nodes().at("a");
+  const NodeView& b = m.nodes().at("b");
+  EXPECT_EQ(a.decisions, 2u);
+  EXPECT_EQ(a.model_version, 4u);
+  EXPECT_EQ(a.drift_alarms, 2u);
+  EXPECT_EQ(a.last_drift_alarm, "ph/z0");
+  EXPECT_EQ(b.decisions, 2u);
+  EXPECT_EQ(b.drift_alarms, 1u);
+  EXPECT_EQ(b.last_drift_alarm, "adwin/pt");
+  EXPECT_EQ(m.drift_alarms(), 3u);
+  EXPECT_EQ(m.last_drift_alarm(), "ph/z0");
+
+  // Names come from the network: past kMaxNodes, new names are scored but not kept.
+  for (uint64_t i = 0; i < DecisionMonitor::kMaxNodes + 10; ++i) {
+    m.on_decision(from("n" + std::to_string(i), 100 + i, 4, 0, ""));
+  }
+  EXPECT_EQ(m.nodes().size(), DecisionMonitor::kMaxNodes);
+  EXPECT_EQ(m.decisions(), 4u + DecisionMonitor::kMaxNodes + 10);
+  m.on_decision(from("a", 1000, 5, 2, "ph/z0"));  // a known node still updates
+  EXPECT_EQ(m.nodes().at("a").model_version, 5u);
+}
+
 }  // namespace
 }  // namespace l1t::trigger
