@@ -80,7 +80,10 @@ class DockerEngine {
                       dir + "/image-build.log", error) &&
            run_logged("docker build -t " + std::string(kPrometheusImage) + " " + source_dir +
                           "/deploy/prometheus",
-                      dir + "/prometheus-build.log", error);
+                      dir + "/prometheus-build.log", error) &&
+           // Each rebuild leaves its build stage (2 GB) untagged: older ones go, the recent
+           // ones stay as the cache of the next build.
+           run_logged("docker image prune -f --filter until=24h", dir + "/prune.log", error);
   }
 
  private:
