@@ -163,6 +163,13 @@ TEST(DockerConfigTest, InferenceScalesOutWithoutHostPortsOrAFixedName) {
   EXPECT_EQ(load_docker().inference.node, "");
 }
 
+// A key of a map, or of the map it merges (yaml-cpp keeps `<<: *anchor` as a key of its own).
+YAML::Node merged(const YAML::Node& n, const std::string& key) {
+  if (!n.IsMap()) return YAML::Node();
+  if (n[key]) return n[key];
+  return n["<<"] ? merged(n["<<"], key) : YAML::Node();
+}
+
 // deploy/swarm/stack.yml repeats the compose services in the stack format (swarm's loader
 // refuses the compose file's depends_on conditions): the same images and commands.
 TEST(DockerConfigTest, TheSwarmStackRunsWhatTheComposeFileRuns) {
@@ -173,11 +180,10 @@ TEST(DockerConfigTest, TheSwarmStackRunsWhatTheComposeFileRuns) {
   for (const auto& service : services) {
     SCOPED_TRACE(service);
     ASSERT_TRUE(stack[service]) << "not in the stack";
-    // yaml-cpp keeps a merge key (<<: *l1t) as a key of its own.
-    auto image = [](const YAML::Node& n) {
-      return (n["image"] ? n["image"] : n["<<"]["image"]).as<std::string>();
-    };
-    EXPECT_EQ(image(stack[service]), image(compose[service]));
+    EXPECT_EQ(merged(stack[service], "image").as<std::string>(),
+              merged(compose[service], "image").as<std::string>());
+    // Virtual IPs and the routing mesh need IPVS: every name resolves to its tasks.
+    EXPECT_EQ(merged(merged(stack[service], "deploy"), "endpoint_mode").as<std::string>(), "dnsrr");
     const YAML::Node a = compose[service]["command"], b = stack[service]["command"];
     ASSERT_EQ(bool(a), bool(b)) << "a command in one file only";
     if (!a) continue;  // grafana: the image's own
@@ -185,7 +191,7 @@ TEST(DockerConfigTest, TheSwarmStackRunsWhatTheComposeFileRuns) {
     for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].as<std::string>(), b[i].as<std::string>());
   }
   EXPECT_EQ(stack.size(), services.size()) << "a service the compose file does not have";
-  EXPECT_EQ(stack["inference"]["deploy"]["endpoint_mode"].as<std::string>(), "dnsrr");
+  EXPECT_EQ(merged(stack["inference"], "deploy")["replicas"].as<int>(), 3);
 }
 
 }  // namespace
